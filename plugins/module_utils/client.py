@@ -1,0 +1,652 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, apinizer.apiops contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""The one client for the Apinizer Management API (``{apinizer_url}/apiops``).
+
+Everything that talks HTTP lives here: connection options, authentication, retries, error
+mapping, endpoint paths and deployment-result parsing. Modules only call the methods below.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import copy
+import email.utils
+import os
+import time
+import traceback
+
+try:
+    from urllib.parse import quote
+except ImportError:  # pragma: no cover - Python 2 controller/targets are not supported
+    from urllib import quote  # type: ignore
+
+from ansible.module_utils.basic import env_fallback, missing_required_lib
+
+REQUESTS_IMPORT_ERROR = None
+try:
+    import requests
+    HAS_REQUESTS = True
+except ImportError:  # pragma: no cover - exercised by from_module only
+    requests = None
+    HAS_REQUESTS = False
+    REQUESTS_IMPORT_ERROR = traceback.format_exc()
+
+# What a failed send can raise: requests' own exceptions, plus OSError for socket-level failures
+# (and the "could not find a suitable TLS CA certificate bundle" error for a bad ca_path).
+_TRANSPORT_ERRORS = (requests.exceptions.RequestException, OSError) if HAS_REQUESTS else (OSError,)
+
+
+# --------------------------------------------------------------------------------------------
+# Connection options
+# --------------------------------------------------------------------------------------------
+
+# The credentials deliberately carry no ``fallback``: ansible applies fallbacks *before* it
+# checks mutually_exclusive/required_together, so an exported APINIZER_TOKEN would make a task
+# that sets apinizer_username/apinizer_password fail, and an exported APINIZER_PASSWORD would
+# break every token-based task. ApinizerClient.from_module() reads the environment for them
+# instead, only when the task sets none of the three (an explicit task option always wins).
+CONNECTION_ARGSPEC = dict(
+    apinizer_url=dict(type='str', fallback=(env_fallback, ['APINIZER_URL'])),
+    apinizer_token=dict(type='str', no_log=True),
+    apinizer_username=dict(type='str'),
+    apinizer_password=dict(type='str', no_log=True),
+    project=dict(type='str', fallback=(env_fallback, ['APINIZER_PROJECT'])),
+    validate_certs=dict(type='bool', default=True, fallback=(env_fallback, ['APINIZER_VALIDATE_CERTS'])),
+    ca_path=dict(type='path', fallback=(env_fallback, ['APINIZER_CA_PATH'])),
+    timeout=dict(type='float', default=30),
+    retries=dict(type='int', default=3),
+)
+
+CONNECTION_MUTUALLY_EXCLUSIVE = [('apinizer_token', 'apinizer_username')]
+CONNECTION_REQUIRED_TOGETHER = [('apinizer_username', 'apinizer_password')]
+
+ENV_VARS = dict(
+    apinizer_url='APINIZER_URL',
+    apinizer_token='APINIZER_TOKEN',
+    apinizer_username='APINIZER_USERNAME',
+    apinizer_password='APINIZER_PASSWORD',
+    project='APINIZER_PROJECT',
+    validate_certs='APINIZER_VALIDATE_CERTS',
+    ca_path='APINIZER_CA_PATH',
+)
+
+API_PREFIX = '/apiops'
+MASK = '********'
+
+# Backoff: base * 2**n seconds, at most BACKOFF_CAP; a server-supplied Retry-After/retry_after
+# is honoured up to RETRY_AFTER_CAP so a misbehaving server cannot park a play for hours.
+BACKOFF_BASE = 0.5
+BACKOFF_CAP = 10.0
+RETRY_AFTER_CAP = 30.0
+TRANSIENT_STATUSES = frozenset((429, 502, 503, 504))
+RETRIED_METHODS = frozenset(('GET', 'PUT', 'DELETE'))
+PURPOSES = ('validation', 'encryption')
+
+
+def connection_argument_spec(**extra):
+    """Return a fresh copy of CONNECTION_ARGSPEC updated with the module's own options."""
+    spec = copy.deepcopy(CONNECTION_ARGSPEC)
+    spec.update(extra)
+    return spec
+
+
+# --------------------------------------------------------------------------------------------
+# Errors
+# --------------------------------------------------------------------------------------------
+
+class ApinizerError(Exception):
+    """Any failure talking to the API: HTTP error, connection error, timeout, bad answer.
+
+    Carries the request line (method and path relative to /apiops) but never a body, a token
+    or a password.
+    """
+
+    def __init__(self, message=None, status=None, error=None, error_description=None,
+                 validation_errors=None, method=None, path=None, transient=False, hint=None,
+                 reason=None):
+        self.status = status
+        self.error = error
+        self.error_description = error_description
+        self.validation_errors = validation_errors
+        self.method = method
+        self.path = path
+        self.transient = transient
+        self.hint = hint
+        self.reason = reason
+        self.message = message
+        super(ApinizerError, self).__init__(self._render())
+
+    def _render(self):
+        parts = []
+        if self.status is not None:
+            text = 'HTTP %s' % self.status
+            if self.error:
+                text += ' %s' % self.error
+            if self.error_description:
+                text += ': %s' % self.error_description
+            elif self.message:
+                text += ': %s' % self.message
+            elif self.reason:
+                text += ' %s' % self.reason
+            parts.append(text)
+        else:
+            parts.append(self.message or self.error_description or 'request failed')
+        if self.validation_errors:
+            details = []
+            for item in self.validation_errors:
+                if isinstance(item, dict):
+                    field = item.get('field')
+                    msg = item.get('message')
+                    details.append('%s: %s' % (field, msg) if field else '%s' % msg)
+                else:
+                    details.append('%s' % item)
+            parts.append('(validation errors: %s)' % '; '.join(details))
+        if self.hint:
+            parts.append('- %s' % self.hint)
+        text = ' '.join(parts)
+        if self.method and self.path:
+            text = '%s %s: %s' % (self.method, self.path, text)
+        return text
+
+    def __str__(self):
+        return self._render()
+
+    def is_not_found(self):
+        """True for 404, or for the API's 400 'JWK (name: x) is not found!' style answers."""
+        if self.status == 404:
+            return True
+        return self.status == 400 and 'not found' in (self.error_description or '').lower()
+
+    def is_project_not_found(self):
+        """True when the *project* is unknown (or not accessible), not the named object."""
+        desc = self.error_description or ''
+        return self.status in (400, 404) and desc.startswith('Project(') and 'not found' in desc
+
+    def is_already_exists(self):
+        desc = (self.error_description or '').lower()
+        return self.status in (400, 409) and ('already exist' in desc or self.error == 'duplicate_name')
+
+    def fail_kwargs(self):
+        """Keyword arguments for module.fail_json(**e.fail_kwargs())."""
+        result = dict(msg=str(self), status=self.status, error=self.error,
+                      error_description=self.error_description)
+        if self.validation_errors:
+            result['validation_errors'] = self.validation_errors
+        return result
+
+
+# --------------------------------------------------------------------------------------------
+# Deployment results
+# --------------------------------------------------------------------------------------------
+
+def parse_deployment(body):
+    """Turn a write answer into ``[{'environment', 'success', 'message'}]``.
+
+    A deploymentResult that failed without naming any environment still yields one failed
+    entry (environment None) so that deployment_failed() never reports a failure as success.
+    """
+    if not isinstance(body, dict):
+        return []
+    result = body.get('deploymentResult')
+    if not isinstance(result, dict):
+        return []
+    entries = []
+    for env in result.get('environmentResults') or []:
+        if not isinstance(env, dict):
+            continue
+        entries.append(dict(
+            environment=env.get('environmentName'),
+            success=bool(env.get('success')),
+            message=env.get('message'),
+        ))
+    if not entries and result.get('success') is False:
+        entries.append(dict(environment=None, success=False, message=result.get('message')))
+    return entries
+
+
+def deployment_failed(deployment):
+    """The entries of a parsed deployment that failed."""
+    return [entry for entry in deployment or [] if not entry.get('success')]
+
+
+# --------------------------------------------------------------------------------------------
+# The client
+# --------------------------------------------------------------------------------------------
+
+class _Landed(object):
+    """Marker: a POST whose answer was lost but that landed (verified by the caller)."""
+
+
+LANDED = _Landed()
+
+
+def _quote(value):
+    return quote('%s' % value, safe='')
+
+
+def _parse_retry_after(value):
+    """Seconds from a Retry-After header (delta-seconds or HTTP-date) or a retry_after body."""
+    if value is None or isinstance(value, bool):
+        return None
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError):
+        try:
+            when = email.utils.parsedate_to_datetime('%s' % value)
+        except (TypeError, ValueError, IndexError):
+            return None
+        if when is None:
+            return None
+        seconds = when.timestamp() - time.time()
+    if seconds != seconds:  # NaN
+        return None
+    return max(0.0, seconds)
+
+
+class ApinizerClient(object):
+    """A session against one Apinizer manager. One instance per module run."""
+
+    def __init__(self, url, token=None, username=None, password=None, validate_certs=True,
+                 ca_path=None, timeout=30, retries=3, sleep=time.sleep, session=None):
+        if not url:
+            raise ValueError('apinizer_url is required')
+        if token and username:
+            raise ValueError('apinizer_token and apinizer_username are mutually exclusive')
+        if not token and not (username and password):
+            raise ValueError('either apinizer_token or apinizer_username and apinizer_password are required')
+        base = url.rstrip('/')
+        # Accept a URL that already ends with /apiops rather than call /apiops/apiops.
+        if not base.endswith(API_PREFIX):
+            base += API_PREFIX
+        self.base_url = base
+        self.username = username
+        self._token = token or None
+        self._password = password
+        self._secrets = set(s for s in (token, password) if s)
+        self.validate_certs = validate_certs
+        self.ca_path = ca_path
+        # An explicit validate_certs=false wins over a (possibly inherited) CA bundle.
+        self.verify = (ca_path or True) if validate_certs else False
+        self.timeout = timeout
+        self.retries = max(0, int(retries))
+        self._sleep = sleep
+        if session is None:
+            if not HAS_REQUESTS:
+                raise ImportError('the requests library is required')
+            session = requests.Session()
+        self.session = session
+        self.project = None
+        self.request_count = 0
+        self.retries_used = 0
+        self.sleeps = []
+
+    # ---- construction from a module -------------------------------------------------------
+
+    @classmethod
+    def from_module(cls, module, **kwargs):
+        """Build a client from a module's connection options (fails the module on bad input)."""
+        if not HAS_REQUESTS and 'session' not in kwargs:
+            module.fail_json(msg=missing_required_lib('requests'), exception=REQUESTS_IMPORT_ERROR)
+        params = module.params
+        url = params.get('apinizer_url')
+        if not url:
+            module.fail_json(msg='apinizer_url is required: set the apinizer_url option or the '
+                                 'APINIZER_URL environment variable to the manager base URL '
+                                 '(for example https://apinizer.example.com).')
+        if not (url.startswith('http://') or url.startswith('https://')):
+            module.fail_json(msg='apinizer_url must start with http:// or https://, got %r.' % url)
+        project = params.get('project')
+        if not project:
+            module.fail_json(msg='project is required: set the project option or the '
+                                 'APINIZER_PROJECT environment variable.')
+        token, username, password, _source = resolve_credentials(params, os.environ, module.fail_json)
+        for secret in (token, password):
+            if secret:
+                # Env-supplied secrets bypass the argspec's no_log; register them by hand so
+                # AnsibleModule masks them in any result, warning or failure message.
+                module.no_log_values.add(secret)
+        timeout = params.get('timeout')
+        if timeout is None:
+            timeout = 30
+        if timeout <= 0:
+            module.fail_json(msg='timeout must be a positive number of seconds, got %s.' % timeout)
+        retries = params.get('retries')
+        if retries is None:
+            retries = 3
+        if retries < 0:
+            module.fail_json(msg='retries must be 0 or more, got %s.' % retries)
+        validate_certs = params.get('validate_certs')
+        if validate_certs is None:
+            validate_certs = True
+        ca_path = params.get('ca_path')
+        if ca_path and validate_certs and not os.path.exists(ca_path):
+            module.fail_json(msg='ca_path %s does not exist.' % ca_path)
+        if not validate_certs:
+            module.warn('validate_certs is false: the TLS certificate of %s is not verified. '
+                        'Use ca_path to trust a private CA instead.' % url)
+        client = cls(url, token=token, username=username, password=password,
+                     validate_certs=validate_certs, ca_path=ca_path, timeout=timeout,
+                     retries=retries, **kwargs)
+        client.project = project
+        return client
+
+    # ---- helpers for modules ----------------------------------------------------------------
+
+    def retry_warning(self):
+        """The warning a module should emit when transient failures were retried, or None."""
+        if not self.retries_used:
+            return None
+        return '%d transient failure%s %s retried' % (
+            self.retries_used, '' if self.retries_used == 1 else 's',
+            'was' if self.retries_used == 1 else 'were')
+
+    def mask(self, text):
+        """Replace every secret this client knows (token, password) in text with ********."""
+        if text is None or not isinstance(text, str):
+            return text
+        for secret in sorted(self._secrets, key=len, reverse=True):
+            if secret and secret in text:
+                text = text.replace(secret, MASK)
+        return text
+
+    def _project(self, project):
+        project = project or self.project
+        if not project:
+            raise ValueError('project is required')
+        return project
+
+    # ---- HTTP -------------------------------------------------------------------------------
+
+    def _headers(self, json_body, auth):
+        headers = {'Accept': 'application/json'}
+        if json_body:
+            headers['Content-Type'] = 'application/json'
+        if auth:
+            headers['Authorization'] = 'Bearer %s' % self._ensure_token()
+        return headers
+
+    def _ensure_token(self):
+        if self._token is None:
+            self._exchange_token()
+        return self._token
+
+    def _exchange_token(self):
+        form = dict(grant_type='client_credentials', client_id=self.username,
+                    client_secret=self._password)
+        try:
+            # Exchanging credentials creates nothing, so a transient failure may be re-sent.
+            body = self._request('POST', '/auth/token', form=form, auth=False, resend_post=True)
+        except ApinizerError as e:
+            if e.status in (400, 401, 403):
+                e.hint = ('check apinizer_username/apinizer_password '
+                          '(APINIZER_USERNAME/APINIZER_PASSWORD)')
+            raise
+        token = body.get('access_token') if isinstance(body, dict) else None
+        if not token:
+            raise ApinizerError('the token endpoint answered without an access_token',
+                                method='POST', path='/auth/token')
+        self._token = token
+        self._secrets.add(token)
+
+    def _send(self, method, path, json_body, form, auth):
+        headers = self._headers(json_body is not None, auth)
+        kwargs = dict(headers=headers, timeout=self.timeout, verify=self.verify)
+        if json_body is not None:
+            kwargs['json'] = json_body
+        if form is not None:
+            kwargs['data'] = form
+        self.request_count += 1
+        return self.session.request(method, self.base_url + path, **kwargs)
+
+    def _exception_error(self, exc, method, path):
+        """Map a requests exception to ApinizerError (no URL userinfo, no body, masked)."""
+        name = type(exc).__name__
+        if HAS_REQUESTS and isinstance(exc, requests.exceptions.SSLError):
+            return ApinizerError(
+                'TLS error (%s): %s' % (name, self._short(exc)), method=method, path=path,
+                hint='set ca_path (APINIZER_CA_PATH) to the CA bundle that signed the server '
+                     'certificate, or validate_certs=false for a trusted test server')
+        if HAS_REQUESTS and isinstance(exc, requests.exceptions.Timeout):
+            return ApinizerError('timed out after %s s (%s)' % (self.timeout, name),
+                                 method=method, path=path, transient=True)
+        transient_types = (requests.exceptions.ConnectionError,
+                           requests.exceptions.ChunkedEncodingError) if HAS_REQUESTS else ()
+        if isinstance(exc, transient_types) or isinstance(exc, (ConnectionError, TimeoutError)):
+            return ApinizerError('connection error (%s): %s' % (name, self._short(exc)),
+                                 method=method, path=path, transient=True)
+        return ApinizerError('request failed (%s): %s' % (name, self._short(exc)),
+                             method=method, path=path)
+
+    def _short(self, exc, limit=300):
+        text = self.mask('%s' % exc)
+        return text if len(text) <= limit else text[:limit] + '...'
+
+    def _response_error(self, resp, method, path):
+        status = resp.status_code
+        body = None
+        try:
+            body = resp.json()
+        except ValueError:
+            body = None
+        error = description = validation = retry_after_body = None
+        if isinstance(body, dict):
+            error = body.get('error')
+            description = body.get('error_description')
+            validation = body.get('validation_errors')
+            retry_after_body = body.get('retry_after')
+            error = self.mask(error) if isinstance(error, str) else None
+            description = self.mask(description) if isinstance(description, str) else (
+                None if description is None else self.mask('%s' % description))
+            if isinstance(validation, list):
+                validation = [
+                    dict((k, self.mask(v) if isinstance(v, str) else v) for k, v in item.items())
+                    if isinstance(item, dict) else self.mask('%s' % item)
+                    for item in validation]
+            else:
+                validation = None
+        hint = None
+        if status == 401:
+            if self.username:
+                hint = ('the token obtained for apinizer_username was rejected: check '
+                        'apinizer_username/apinizer_password (APINIZER_USERNAME/APINIZER_PASSWORD)')
+            else:
+                hint = 'check apinizer_token (APINIZER_TOKEN): the token is invalid or expired'
+        err = ApinizerError(
+            status=status, error=error, error_description=description,
+            validation_errors=validation, method=method, path=path,
+            transient=status in TRANSIENT_STATUSES, hint=hint,
+            reason=self.mask(getattr(resp, 'reason', None) or '') or None)
+        header = None
+        headers = getattr(resp, 'headers', None) or {}
+        try:
+            header = headers.get('Retry-After')
+        except AttributeError:
+            header = None
+        err.retry_after = _parse_retry_after(header)
+        if err.retry_after is None:
+            err.retry_after = _parse_retry_after(retry_after_body)
+        return err
+
+    def _delay(self, retry_index, err):
+        retry_after = getattr(err, 'retry_after', None)
+        if retry_after is not None:
+            return min(retry_after, RETRY_AFTER_CAP)
+        return min(BACKOFF_BASE * (2 ** retry_index), BACKOFF_CAP)
+
+    def _wait(self, seconds):
+        self.sleeps.append(seconds)
+        if seconds > 0:
+            self._sleep(seconds)
+
+    def _request(self, method, path, body=None, form=None, auth=True, landed=None,
+                 resend_post=False, gone_means_done=False):
+        """Send one logical request with retries. Returns the parsed JSON body, or LANDED.
+
+        GET/PUT/DELETE are retried on transient failures. A POST is re-sent only when
+        ``resend_post`` (it creates nothing) or when ``landed()`` says the lost write did not
+        land; without ``landed`` a transient POST failure is raised.
+        """
+        attempt = 0
+        while True:
+            err = None
+            try:
+                resp = self._send(method, path, body, form, auth)
+            except _TRANSPORT_ERRORS as exc:
+                err = self._exception_error(exc, method, path)
+            else:
+                if resp.status_code < 400:
+                    return self._parse_success(resp, method, path)
+                err = self._response_error(resp, method, path)
+
+            if attempt > 0:
+                # A retried DELETE answering "not found" means an earlier attempt landed.
+                if gone_means_done and err.is_not_found() and not err.is_project_not_found():
+                    return LANDED
+                # A re-sent POST answering "already exists": the earlier attempt landed late.
+                if landed is not None and err.is_already_exists() and landed():
+                    return LANDED
+            if not err.transient:
+                raise err
+            last = attempt >= self.retries
+            if method == 'POST' and not resend_post:
+                if landed is None:
+                    raise err
+                if not last:
+                    self._wait(self._delay(attempt, err))
+                if landed():
+                    return LANDED
+                if last:
+                    raise err
+            elif method in RETRIED_METHODS or resend_post:
+                if last:
+                    raise err
+                self._wait(self._delay(attempt, err))
+            else:
+                raise err
+            attempt += 1
+            self.retries_used += 1
+
+    def _parse_success(self, resp, method, path):
+        if resp.status_code == 204 or not resp.content:
+            return {}
+        try:
+            body = resp.json()
+        except ValueError:
+            raise ApinizerError('HTTP %s with a body that is not JSON' % resp.status_code,
+                                method=method, path=path)
+        if isinstance(body, dict) and body.get('success') is False and body.get('error'):
+            raise ApinizerError(status=resp.status_code, error=self.mask(body.get('error')),
+                                error_description=self.mask(body.get('error_description')),
+                                method=method, path=path)
+        return body
+
+    @staticmethod
+    def _result_list(body):
+        if isinstance(body, dict):
+            items = body.get('resultList')
+            if isinstance(items, list):
+                return items
+        return []
+
+    @staticmethod
+    def _deployment(body):
+        if body is LANDED:
+            return []
+        return parse_deployment(body)
+
+    # ---- JWKs -------------------------------------------------------------------------------
+
+    def _jwks_path(self, project):
+        return '/projects/%s/jwks/' % _quote(self._project(project))
+
+    def list_jwks(self, project=None):
+        return self._result_list(self._request('GET', self._jwks_path(project)))
+
+    def get_jwk(self, name, project=None):
+        path = self._jwks_path(project) + '%s/' % _quote(name)
+        try:
+            body = self._request('GET', path)
+        except ApinizerError as e:
+            if e.is_not_found() and not e.is_project_not_found():
+                return None
+            raise
+        items = self._result_list(body)
+        return items[0] if items else None
+
+    def create_jwk(self, body, project=None, landed=None):
+        return self._deployment(self._request('POST', self._jwks_path(project), body=body,
+                                              landed=landed))
+
+    def generate_jwk(self, body, project=None, landed=None):
+        return self._deployment(self._request('POST', self._jwks_path(project) + 'generate',
+                                              body=body, landed=landed))
+
+    def update_jwk(self, name, body, project=None):
+        path = self._jwks_path(project) + '%s/' % _quote(name)
+        return self._deployment(self._request('PUT', path, body=body))
+
+    def delete_jwk(self, name, project=None):
+        path = self._jwks_path(project) + '%s/' % _quote(name)
+        return self._deployment(self._request('DELETE', path, gone_means_done=True))
+
+    # ---- credentials ------------------------------------------------------------------------
+
+    def _credentials_path(self, project):
+        return '/projects/%s/credentials/' % _quote(self._project(project))
+
+    @staticmethod
+    def _purpose(purpose):
+        if purpose not in PURPOSES:
+            raise ValueError('purpose must be one of %s, got %r' % (', '.join(PURPOSES), purpose))
+        return purpose
+
+    def list_credentials(self, project=None):
+        return self._result_list(self._request('GET', self._credentials_path(project)))
+
+    def assign_credential_jwk(self, username, purpose, jwk_name, project=None):
+        path = self._credentials_path(project) + '%s/jwk/%s/%s/' % (
+            _quote(username), self._purpose(purpose), _quote(jwk_name))
+        return self._deployment(self._request('PUT', path))
+
+    def remove_credential_jwk(self, username, purpose, project=None):
+        path = self._credentials_path(project) + '%s/jwk/%s/' % (
+            _quote(username), self._purpose(purpose))
+        return self._deployment(self._request('DELETE', path, gone_means_done=True))
+
+
+def resolve_credentials(params, environ, fail):
+    """Pick the credentials: task options first, then APINIZER_TOKEN, then USERNAME/PASSWORD.
+
+    Returns (token, username, password, source). Calls ``fail(msg=...)`` on a conflict or when
+    nothing is set. Empty environment variables count as unset.
+    """
+    token = params.get('apinizer_token')
+    username = params.get('apinizer_username')
+    password = params.get('apinizer_password')
+    if token or username or password:
+        # AnsibleModule already enforces the pairings on task options; repeat them for clarity
+        # when the client is built from a partially filled params dict.
+        if token and (username or password):
+            fail(msg='apinizer_token and apinizer_username/apinizer_password are mutually '
+                     'exclusive: set only one way of authenticating.')
+        if not token and not (username and password):
+            fail(msg='apinizer_username and apinizer_password must be set together.')
+        return token, username, password, 'task'
+    env_token = environ.get('APINIZER_TOKEN') or None
+    env_username = environ.get('APINIZER_USERNAME') or None
+    env_password = environ.get('APINIZER_PASSWORD') or None
+    if env_token and env_username:
+        fail(msg='Both APINIZER_TOKEN and APINIZER_USERNAME are set in the environment: unset one, '
+                 'or set apinizer_token or apinizer_username/apinizer_password on the task.')
+    if env_token:
+        return env_token, None, None, 'env'
+    if env_username and env_password:
+        return None, env_username, env_password, 'env'
+    if env_username or env_password:
+        fail(msg='APINIZER_USERNAME and APINIZER_PASSWORD must be set together.')
+    fail(msg='No credentials: set apinizer_token (or the APINIZER_TOKEN environment variable), '
+             'or apinizer_username and apinizer_password (APINIZER_USERNAME/APINIZER_PASSWORD).')
+    return None, None, None, None
