@@ -1,0 +1,309 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+
+# Copyright: apinizer.apiops contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+
+DOCUMENTATION = r'''
+---
+module: apinizer_jwk_info
+short_description: List Apinizer JWKs or describe some of them with their public keys
+version_added: 1.0.0
+description:
+  - Without O(name) or O(names), lists every JWK of the project with its metadata, in one request.
+  - With O(name) or O(names), reads each named JWK (one request per name) and returns its
+    metadata, its RFC 7638 thumbprint and its public key, plus RV(jwk_set), a JWK Set
+    document of those public keys ready to publish (for example as a C(jwks.json)
+    endpoint that token consumers read).
+  - Private key members (C(d), C(p), C(q), C(dp), C(dq), C(qi), C(oth), and the C(k) of
+    symmetric keys) are never returned, although the API sends them to the module.
+  - Names that do not exist are listed in RV(missing); they do not fail the task, so a
+    play can decide what a missing key means for it (see the C(failed_when) example).
+author:
+  - apinizer.apiops contributors
+extends_documentation_fragment:
+  - apinizer.apiops.connection
+attributes:
+  check_mode:
+    support: full
+    description: The module only reads; it runs the same in check mode.
+  diff_mode:
+    support: none
+options:
+  name:
+    description:
+      - Name of one JWK to describe with its public key.
+      - Mutually exclusive with O(names).
+    type: str
+  names:
+    description:
+      - Names of JWKs to describe with their public keys. Duplicates are read once;
+        the order of RV(jwks) and RV(jwk_set.keys) follows this list.
+      - Mutually exclusive with O(name).
+    type: list
+    elements: str
+notes:
+  - Symmetric (C(oct)) keys have no public part. They appear in RV(jwks) with their
+    metadata and thumbprint but without RV(jwks[].public_jwk), and they are left out of
+    RV(jwk_set); publishing a shared secret would disclose it.
+  - Only the project given by the connection options is read; JWKs of the C(admin)
+    project need O(project=admin).
+seealso:
+  - module: apinizer.apiops.apinizer_jwk
+  - module: apinizer.apiops.apinizer_credential_jwk
+'''
+
+EXAMPLES = r'''
+- name: Inspect and publish JWKs
+  hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/apinizer.apiops.apinizer:
+      apinizer_url: https://apinizer.example.com
+      apinizer_token: "{{ vault_apinizer_token }}"
+      project: demo
+  tasks:
+    - name: List every JWK of the project (metadata only, one request)
+      apinizer.apiops.apinizer_jwk_info:
+      register: all_jwks
+
+    - name: Show their names and key types
+      ansible.builtin.debug:
+        msg: "{{ all_jwks.jwks | map(attribute='name') | zip(all_jwks.jwks | map(attribute='key_type')) }}"
+
+    - name: Describe the current and the next signing key
+      apinizer.apiops.apinizer_jwk_info:
+        names:
+          - signing-2026
+          - signing-2027
+      register: signing
+
+    - name: Publish both public keys as a JWK Set during the rotation window
+      ansible.builtin.copy:
+        content: "{{ signing.jwk_set | to_nice_json }}"
+        dest: /var/www/.well-known/jwks.json
+        mode: "0644"
+      when: signing.missing | length == 0
+
+- name: Read a key shared from the admin project
+  hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/apinizer.apiops.apinizer:
+      project: admin
+  tasks:
+    - name: Thumbprint of the shared JWK, failing when it does not exist
+      apinizer.apiops.apinizer_jwk_info:
+        name: shared-admin-jwk
+      register: shared
+      failed_when: shared.missing | length > 0
+
+    - name: Print it
+      ansible.builtin.debug:
+        var: shared.jwks[0].thumbprint
+'''
+
+RETURN = r'''
+jwks:
+  description:
+    - Without O(name)/O(names), every JWK of the project with its metadata.
+    - With O(name)/O(names), each JWK that exists, in the order asked, with metadata,
+      RV(jwks[].thumbprint) and RV(jwks[].public_jwk).
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: JWK name.
+      type: str
+      sample: signing-2026
+    description:
+      description: JWK description.
+      type: str
+      sample: Token signing key for 2026
+    source_type:
+      description:
+        - Where the key came from, in the vocabulary of the O(apinizer.apiops.apinizer_jwk#module:source) option.
+      type: str
+      sample: generate
+    key_type:
+      description: V(RSA), V(EC), V(OCT) or V(OKP).
+      type: str
+      sample: RSA
+    kid:
+      description: Key id.
+      type: str
+      sample: "1764028800"
+    use:
+      description: V(sig) or V(enc), when the server reports it.
+      type: str
+      returned: with O(name)/O(names), when known
+      sample: sig
+    alg:
+      description: JOSE algorithm, when the server reports it.
+      type: str
+      returned: with O(name)/O(names), when known
+      sample: RS256
+    key_size:
+      description: Key size in bits (RSA and OCT).
+      type: int
+      returned: with O(name)/O(names), for RSA and OCT keys
+      sample: 2048
+    curve:
+      description: Curve name (EC and OKP).
+      type: str
+      returned: with O(name)/O(names), for EC and OKP keys
+      sample: P-256
+    thumbprint:
+      description: RFC 7638 SHA-256 thumbprint, base64url without padding.
+      type: str
+      returned: with O(name)/O(names)
+      sample: NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs
+    public_jwk:
+      description:
+        - The public key as an RFC 7517 JWK, without any private member.
+        - V(null) for symmetric (C(oct)) keys, which have no public part.
+      type: dict
+      returned: with O(name)/O(names)
+      sample:
+        kty: RSA
+        kid: "1764028800"
+        use: sig
+        alg: RS256
+        n: 0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw
+        e: AQAB
+missing:
+  description:
+    - Names given in O(name)/O(names) that do not exist in the project. Empty when all
+      exist and when listing.
+  returned: always
+  type: list
+  elements: str
+  sample: [signing-2027]
+jwk_set:
+  description:
+    - A JWK Set (RFC 7517 section 5) of the public keys of RV(jwks), ready to publish.
+    - Symmetric (C(oct)) keys are left out.
+  returned: when O(name) or O(names) is given
+  type: dict
+  contains:
+    keys:
+      description: Public JWKs.
+      type: list
+      elements: dict
+  sample:
+    keys:
+      - kty: EC
+        kid: shared-2026
+        use: sig
+        alg: ES256
+        crv: P-256
+        x: f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU
+        y: x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.apinizer.apiops.plugins.module_utils.client import (
+    ApinizerClient,
+    ApinizerError,
+    CONNECTION_MUTUALLY_EXCLUSIVE,
+    CONNECTION_REQUIRED_TOGETHER,
+    connection_argument_spec,
+)
+from ansible_collections.apinizer.apiops.plugins.module_utils import jwk as jwk_utils
+
+
+# Metadata a listing returns; the summary endpoint carries nothing more useful.
+SUMMARY_KEYS = ('name', 'description', 'source_type', 'key_type', 'kid')
+
+
+def summarize(summary):
+    """Listing entry: metadata in the user's vocabulary, nothing else."""
+    described = jwk_utils.describe(summary)
+    return dict((k, described.get(k)) for k in SUMMARY_KEYS)
+
+
+def unique(names):
+    seen = set()
+    return [n for n in names if not (n in seen or seen.add(n))]
+
+
+def publishable(described):
+    """The public JWK to put in a JWK Set, or None (oct keys have no public part).
+
+    strip_private again although describe() already returns a public key: what goes
+    into a document meant for publication must not depend on a single safeguard.
+    """
+    public = described.get('public_jwk')
+    if not public or public.get('kty') == 'oct':
+        return None
+    return jwk_utils.strip_private(public)
+
+
+def run_module():
+    module = AnsibleModule(
+        argument_spec=connection_argument_spec(
+            name=dict(type='str'),
+            names=dict(type='list', elements='str'),
+        ),
+        mutually_exclusive=CONNECTION_MUTUALLY_EXCLUSIVE + [('name', 'names')],
+        required_together=CONNECTION_REQUIRED_TOGETHER,
+        supports_check_mode=True,
+    )
+    params = module.params
+    client = ApinizerClient.from_module(module)
+    result = dict(changed=False, jwks=[], missing=[])
+
+    def warn_retries():
+        warning = client.retry_warning()
+        if warning:
+            module.warn(warning)
+
+    def api_fail(error, doing):
+        warn_retries()
+        extra = error.fail_kwargs()
+        result.update(extra, msg='{0} failed: {1}'.format(doing, extra['msg']))
+        module.fail_json(**result)
+
+    if params['name'] is None and params['names'] is None:
+        try:
+            summaries = client.list_jwks()
+        except ApinizerError as e:
+            api_fail(e, 'Listing the JWKs of project {0!r}'.format(client.project))
+        result['jwks'] = [summarize(s) for s in summaries]
+        warn_retries()
+        module.exit_json(**result)
+
+    wanted = unique([params['name']] if params['name'] is not None else params['names'])
+    public_keys = []
+    for name in wanted:
+        try:
+            api_jwk = client.get_jwk(name)
+        except ApinizerError as e:
+            api_fail(e, 'Reading JWK {0!r} of project {1!r}'.format(name, client.project))
+        if api_jwk is None:
+            result['missing'].append(name)
+            continue
+        described = jwk_utils.describe(api_jwk)
+        result['jwks'].append(described)
+        public = publishable(described)
+        if public is not None:
+            public_keys.append(public)
+    result['jwk_set'] = {'keys': public_keys}
+
+    warn_retries()
+    module.exit_json(**result)
+
+
+def main():
+    run_module()
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,399 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Decision logic of apinizer_credential_jwk, against a faked client (no HTTP)."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import json
+
+import pytest
+
+from ansible.module_utils.common import warnings as warnings_module
+from ansible.module_utils.testing import patch_module_args
+
+from ansible_collections.apinizer.apiops.plugins.module_utils.client import ApinizerError
+from ansible_collections.apinizer.apiops.plugins.modules import apinizer_credential_jwk as mod
+
+OK_DEPLOYMENT = [dict(environment='production', success=True, message='Deployed'),
+                 dict(environment='staging', success=True, message='Deployed')]
+NOTHING_ASSIGNED = 'No JWK is assigned to credential (username: {0}) for {1}!'
+
+
+class FakeClient(object):
+    """Records every call; answers from in-memory credentials and JWK names."""
+
+    def __init__(self, credentials=None, jwks=None, hide=False, deployment=None, project='demo'):
+        self.project = project
+        self.credentials = credentials if credentials is not None else [
+            dict(username='api-user', validationJwkName=None, encryptionJwkName=None),
+            dict(username='mobile-app', validationJwkName='old-key', encryptionJwkName=None),
+        ]
+        self.jwks = jwks if jwks is not None else {'demo': ['new-key', 'old-key'],
+                                                   'admin': ['shared-admin-jwk']}
+        self.hide = hide
+        self.deployment = OK_DEPLOYMENT if deployment is None else deployment
+        self.calls = []
+        self.retries_used = 0
+        self.write_error = None
+
+    def retry_warning(self):
+        return '%d transient failures were retried' % self.retries_used if self.retries_used else None
+
+    def list_credentials(self, project=None):
+        self.calls.append(('GET', 'credentials', project or self.project))
+        out = []
+        for c in self.credentials:
+            c = dict(c)
+            if self.hide:
+                c.pop('validationJwkName', None)
+                c.pop('encryptionJwkName', None)
+            out.append(c)
+        return out
+
+    def list_jwks(self, project=None):
+        project = project or self.project
+        self.calls.append(('GET', 'jwks', project))
+        if project not in self.jwks:
+            raise ApinizerError(status=404, error='not_found', method='GET',
+                                error_description='Project(%s) was not found or user does not '
+                                                  'have privilege to access it!' % project,
+                                path='/projects/%s/jwks/' % project)
+        return [dict(name=n, type='RSA') for n in self.jwks[project]]
+
+    def get_jwk(self, name, project=None):  # pragma: no cover - the module must not need key material
+        raise AssertionError('get_jwk transfers private key material; the module must not call it')
+
+    def _cred(self, username):
+        return next(c for c in self.credentials if c['username'] == username)
+
+    def assign_credential_jwk(self, username, purpose, jwk_name, project=None):
+        self.calls.append(('PUT', username, purpose, jwk_name))
+        if self.write_error:
+            raise self.write_error
+        self._cred(username)[mod.ASSIGNMENT_FIELDS[purpose]] = jwk_name
+        return self.deployment
+
+    def remove_credential_jwk(self, username, purpose, project=None):
+        self.calls.append(('DELETE', username, purpose))
+        if self.write_error:
+            raise self.write_error
+        cred = self._cred(username)
+        field = mod.ASSIGNMENT_FIELDS[purpose]
+        if not cred.get(field):
+            raise ApinizerError(status=400, error='bad_request', method='DELETE', path='/x/',
+                                error_description=NOTHING_ASSIGNED.format(username, purpose))
+        cred[field] = None
+        return self.deployment
+
+    @property
+    def writes(self):
+        return [c for c in self.calls if c[0] in ('PUT', 'DELETE', 'POST')]
+
+
+@pytest.fixture
+def run(monkeypatch, capsys):
+    """run(client, check_mode=False, diff=False, **options) -> (failed, result)."""
+
+    def _run(client, check_mode=False, diff=False, **options):
+        monkeypatch.setattr(mod.ApinizerClient, 'from_module', classmethod(lambda cls, module: client))
+        # Warnings are process-global (and de-duplicated) in ansible-core: start empty and
+        # count the calls themselves, so "warns once" cannot pass by de-duplication.
+        monkeypatch.setattr(warnings_module, '_global_warnings', {})
+        original_warn = mod.AnsibleModule.warn
+        client.warn_calls = []
+
+        def counting_warn(module, warning, *a, **kw):
+            client.warn_calls.append(warning)
+            return original_warn(module, warning, *a, **kw)
+
+        monkeypatch.setattr(mod.AnsibleModule, 'warn', counting_warn)
+        args = dict(apinizer_url='http://127.0.0.1:1', apinizer_token='unit-test-token-xyz', project=client.project,
+                    _ansible_check_mode=check_mode, _ansible_diff=diff)
+        args.update(options)
+        with patch_module_args(args):
+            with pytest.raises(SystemExit) as exc:
+                mod.main()
+        result = json.loads(capsys.readouterr().out)
+        return exc.value.code != 0, result
+
+    return _run
+
+
+def warnings_of(result):
+    """Warning texts (ansible-core 2.19 serialises them as WarningSummary objects)."""
+    out = []
+    for w in result.get('warnings') or []:
+        out.append(w['event']['msg'] if isinstance(w, dict) else w)
+    return out
+
+
+# ---- pure helpers ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize('state, wanted, known, current, expected', [
+    ('present', 'a', True, 'a', 'none'),
+    ('present', 'a', True, 'b', 'assign'),
+    ('present', 'a', True, None, 'assign'),
+    ('present', 'a', False, None, 'assign'),
+    ('absent', None, True, None, 'none'),
+    ('absent', None, True, 'b', 'remove'),
+    ('absent', None, False, None, 'remove_unknown'),
+])
+def test_plan(state, wanted, known, current, expected):
+    assert mod.plan(state, wanted, known, current) == expected
+
+
+def test_current_assignment_tells_missing_field_from_nothing_assigned():
+    assert mod.current_assignment({'validationJwkName': None}, 'validation') == (True, None)
+    assert mod.current_assignment({'validationJwkName': ''}, 'validation') == (True, None)
+    assert mod.current_assignment({'validationJwkName': 'k'}, 'validation') == (True, 'k')
+    # The other purpose's field says nothing about this purpose.
+    assert mod.current_assignment({'validationJwkName': 'k'}, 'encryption') == (False, None)
+    assert mod.current_assignment({}, 'validation') == (False, None)
+
+
+# ---- present -------------------------------------------------------------------------------------
+
+def test_assign_writes_once_and_reports_the_change(run):
+    client = FakeClient()
+    failed, result = run(client, username='api-user', purpose='validation', jwk_name='new-key')
+    assert not failed
+    assert result['changed'] is True
+    assert client.writes == [('PUT', 'api-user', 'validation', 'new-key')]
+    assert result['assignment'] == dict(username='api-user', purpose='validation', jwk_name='new-key')
+    assert result['previous_jwk_name'] is None
+    assert result['deployment'] == OK_DEPLOYMENT
+    assert warnings_of(result) == []
+
+
+def test_already_assigned_is_one_request_and_no_write(run):
+    client = FakeClient()
+    failed, result = run(client, username='mobile-app', purpose='validation', jwk_name='old-key')
+    assert not failed and result['changed'] is False
+    assert client.calls == [('GET', 'credentials', 'demo')]
+    assert result['assignment']['jwk_name'] == 'old-key'
+    assert result['previous_jwk_name'] == 'old-key'
+    assert result['deployment'] == []
+
+
+def test_reassign_reports_previous(run):
+    client = FakeClient()
+    failed, result = run(client, username='mobile-app', purpose='validation', jwk_name='new-key',
+                         diff=True)
+    assert not failed and result['changed'] is True
+    assert result['previous_jwk_name'] == 'old-key'
+    assert result['diff'] == dict(before={'jwk_name': 'old-key'}, after={'jwk_name': 'new-key'})
+
+
+def test_purposes_are_independent(run):
+    client = FakeClient()
+    # mobile-app has old-key for validation; encryption is still empty and must be written.
+    failed, result = run(client, username='mobile-app', purpose='encryption', jwk_name='old-key')
+    assert result['changed'] is True
+    assert client.writes == [('PUT', 'mobile-app', 'encryption', 'old-key')]
+
+
+def test_admin_project_jwk_is_found_with_a_second_lookup(run):
+    client = FakeClient()
+    failed, result = run(client, username='api-user', purpose='encryption', jwk_name='shared-admin-jwk')
+    assert not failed and result['changed'] is True
+    assert [c for c in client.calls if c[1] == 'jwks'] == [('GET', 'jwks', 'demo'), ('GET', 'jwks', 'admin')]
+    assert client.writes == [('PUT', 'api-user', 'encryption', 'shared-admin-jwk')]
+
+
+def test_jwk_in_project_needs_no_admin_lookup(run):
+    client = FakeClient()
+    run(client, username='api-user', purpose='validation', jwk_name='new-key')
+    assert [c for c in client.calls if c[1] == 'jwks'] == [('GET', 'jwks', 'demo')]
+
+
+def test_unknown_jwk_fails_before_any_write(run):
+    client = FakeClient()
+    failed, result = run(client, username='api-user', purpose='validation', jwk_name='nope')
+    assert failed
+    assert client.writes == []
+    assert "JWK 'nope' not found in project 'demo' nor in project 'admin'" in result['msg']
+    assert result['changed'] is False
+
+
+def test_unreadable_admin_project_is_not_found_and_says_why(run):
+    client = FakeClient(jwks={'demo': ['new-key']})
+    failed, result = run(client, username='api-user', purpose='validation', jwk_name='nope')
+    assert failed and client.writes == []
+    assert 'admin project could not be read' in result['msg']
+    assert 'Project(admin)' in result['msg']
+
+
+def test_unknown_credential_fails_before_any_write_and_lists_a_few_names(run):
+    creds = [dict(username='user-%02d' % i, validationJwkName=None, encryptionJwkName=None)
+             for i in range(8)]
+    client = FakeClient(credentials=creds)
+    failed, result = run(client, username='ghost', purpose='validation', jwk_name='new-key')
+    assert failed and client.writes == []
+    assert client.calls == [('GET', 'credentials', 'demo')]
+    assert "Credential 'ghost' not found in project 'demo'" in result['msg']
+    assert 'user-00, user-01, user-02, user-03, user-04, ... (3 more)' in result['msg']
+    assert 'user-07' not in result['msg']
+
+
+def test_invalid_purpose_fails_before_any_request(run):
+    client = FakeClient()
+    failed, result = run(client, username='api-user', purpose='signing', jwk_name='new-key')
+    assert failed and client.calls == []
+    assert 'purpose' in result['msg'] and 'validation, encryption' in result['msg']
+
+
+def test_jwk_name_required_for_present(run):
+    client = FakeClient()
+    failed, result = run(client, username='api-user', purpose='validation')
+    assert failed and client.calls == []
+    assert 'jwk_name' in result['msg']
+
+
+# ---- check mode ----------------------------------------------------------------------------------
+
+def test_check_mode_reports_the_change_without_writing(run):
+    client = FakeClient()
+    failed, result = run(client, check_mode=True, diff=True, username='mobile-app',
+                         purpose='validation', jwk_name='new-key')
+    assert not failed and result['changed'] is True
+    assert client.writes == []
+    assert result['assignment']['jwk_name'] == 'new-key'
+    assert result['diff'] == dict(before={'jwk_name': 'old-key'}, after={'jwk_name': 'new-key'})
+
+
+def test_check_mode_still_fails_for_unknown_jwk(run):
+    client = FakeClient()
+    failed, result = run(client, check_mode=True, username='api-user', purpose='validation',
+                         jwk_name='nope')
+    assert failed and client.writes == []
+
+
+def test_check_mode_remove(run):
+    client = FakeClient()
+    failed, result = run(client, check_mode=True, username='mobile-app', purpose='validation',
+                         state='absent')
+    assert result['changed'] is True and client.writes == []
+    assert result['assignment']['jwk_name'] is None
+
+
+# ---- absent --------------------------------------------------------------------------------------
+
+def test_remove_deletes_and_skips_jwk_lookup(run):
+    client = FakeClient()
+    failed, result = run(client, username='mobile-app', purpose='validation', state='absent',
+                         jwk_name='ignored')
+    assert not failed and result['changed'] is True
+    assert client.calls == [('GET', 'credentials', 'demo'), ('DELETE', 'mobile-app', 'validation')]
+    assert result['previous_jwk_name'] == 'old-key'
+    assert result['assignment']['jwk_name'] is None
+
+
+def test_remove_when_nothing_assigned_is_one_request(run):
+    client = FakeClient()
+    failed, result = run(client, username='api-user', purpose='validation', state='absent')
+    assert not failed and result['changed'] is False
+    assert client.calls == [('GET', 'credentials', 'demo')]
+
+
+# ---- hidden assignments (server does not report them) --------------------------------------------
+
+def test_hidden_assignment_applies_and_warns_once(run):
+    client = FakeClient(hide=True)
+    failed, result = run(client, diff=True, username='mobile-app', purpose='validation',
+                         jwk_name='old-key')
+    assert not failed and result['changed'] is True
+    assert client.writes == [('PUT', 'mobile-app', 'validation', 'old-key')]
+    assert len(client.warn_calls) == 1
+    assert 'idempotence could not be verified' in warnings_of(result)[0]
+    # Never a guessed "before".
+    assert result['previous_jwk_name'] is None
+    assert 'jwk_name' not in result['diff']['before']
+
+
+def test_hidden_assignment_check_mode_warns_and_does_not_write(run):
+    client = FakeClient(hide=True)
+    failed, result = run(client, check_mode=True, username='mobile-app', purpose='validation',
+                         jwk_name='old-key')
+    assert result['changed'] is True and client.writes == []
+    assert len(client.warn_calls) == 1
+
+
+def test_hidden_remove_nothing_assigned_is_unchanged(run):
+    client = FakeClient(hide=True)
+    failed, result = run(client, username='api-user', purpose='encryption', state='absent')
+    assert not failed and result['changed'] is False
+    assert client.writes == [('DELETE', 'api-user', 'encryption')]
+    assert warnings_of(result) == []
+
+
+def test_hidden_remove_of_an_assignment_is_changed(run):
+    client = FakeClient(hide=True)
+    failed, result = run(client, username='mobile-app', purpose='validation', state='absent')
+    assert not failed and result['changed'] is True
+    assert client.credentials[1]['validationJwkName'] is None
+
+
+def test_other_400_on_remove_is_a_failure_not_unchanged(run):
+    client = FakeClient(hide=True)
+    client.write_error = ApinizerError(status=400, error='bad_request', method='DELETE', path='/x/',
+                                       error_description='Something else went wrong!')
+    failed, result = run(client, username='mobile-app', purpose='validation', state='absent')
+    assert failed and result['changed'] is False
+    assert 'Something else went wrong!' in result['msg']
+
+
+def test_nothing_assigned_after_a_retried_delete_is_a_change(run):
+    client = FakeClient(hide=True)
+    original = client.remove_credential_jwk
+
+    def lost_answer_then_retry(username, purpose, project=None):
+        original(username, purpose)          # the first attempt lands, its answer is lost
+        client.retries_used += 1
+        return original(username, purpose)   # the retry finds nothing left
+
+    client.remove_credential_jwk = lost_answer_then_retry
+    failed, result = run(client, username='mobile-app', purpose='validation', state='absent')
+    assert not failed and result['changed'] is True
+
+
+# ---- deployment and errors -----------------------------------------------------------------------
+
+FAILED_DEPLOYMENT = [dict(environment='production', success=True, message='Deployed'),
+                     dict(environment='staging', success=False, message='staging is down')]
+
+
+def test_partial_deployment_failure_fails(run):
+    client = FakeClient(deployment=FAILED_DEPLOYMENT)
+    failed, result = run(client, username='api-user', purpose='validation', jwk_name='new-key')
+    assert failed
+    assert result['changed'] is True  # the assignment is stored: say so
+    assert 'staging (staging is down)' in result['msg']
+    assert result['deployment'] == FAILED_DEPLOYMENT
+
+
+def test_partial_deployment_failure_can_be_a_warning(run):
+    client = FakeClient(deployment=FAILED_DEPLOYMENT)
+    failed, result = run(client, username='api-user', purpose='validation', jwk_name='new-key',
+                         fail_on_deploy_error=False)
+    assert not failed and result['changed'] is True
+    assert any('staging (staging is down)' in w for w in warnings_of(result))
+
+
+def test_api_error_reaches_the_user_verbatim(run):
+    client = FakeClient()
+    client.write_error = ApinizerError(status=400, error='bad_request', method='PUT', path='/x/',
+                                       error_description='JWK (name: new-key) is not found!')
+    failed, result = run(client, username='api-user', purpose='validation', jwk_name='new-key')
+    assert failed and result['changed'] is False
+    assert 'JWK (name: new-key) is not found!' in result['msg']
+    assert result['status'] == 400
+
+
+def test_retries_are_reported_as_a_warning(run):
+    client = FakeClient()
+    client.retries_used = 2
+    failed, result = run(client, username='mobile-app', purpose='validation', jwk_name='old-key')
+    assert not failed
+    assert warnings_of(result) == ['2 transient failures were retried']
