@@ -1,0 +1,193 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+
+# Copyright: apinizer.apiops contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+
+DOCUMENTATION = r'''
+---
+module: apinizer_credential_info
+short_description: List Apinizer credentials and the JWKs assigned to them
+version_added: 1.0.0
+description:
+  - Lists the credentials of a project in one request, with the JWK each one uses for
+    validation and signing and the JWK it uses for decryption and encryption.
+  - Use it to see which keys are in use before deleting one, or to check that every
+    credential moved to a new key after a rotation.
+  - The credential password is never returned.
+author:
+  - apinizer.apiops contributors
+extends_documentation_fragment:
+  - apinizer.apiops.connection
+attributes:
+  check_mode:
+    support: full
+    description: The module only reads; it runs the same in check mode.
+  diff_mode:
+    support: none
+options:
+  username:
+    description:
+      - Return only the credential with this user name.
+      - The whole list is still read in one request; a user name that does not exist gives
+        an empty RV(credentials) list, not a failure.
+    type: str
+notes:
+  - The public Management API reference documents no field that shows a credential's JWK
+    assignments. This module reads them from C(validationJwkName) and C(encryptionJwkName)
+    on each credential of the list answer. When the server omits both fields, the
+    assignments are returned as V(null), RV(assignments_reported) is V(false) and the module
+    warns; it never guesses.
+seealso:
+  - module: apinizer.apiops.apinizer_credential_jwk
+  - module: apinizer.apiops.apinizer_jwk_info
+  - role: apinizer.apiops.jwk_rotation
+'''
+
+EXAMPLES = r'''
+- name: Inspect credentials
+  hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/apinizer.apiops.apinizer:
+      apinizer_url: https://apinizer.example.com
+      apinizer_token: "{{ vault_apinizer_token }}"
+      project: demo
+  tasks:
+    - name: List every credential of the project with its JWK assignments
+      apinizer.apiops.apinizer_credential_info:
+      register: creds
+
+    - name: Show which JWK each credential validates with
+      ansible.builtin.debug:
+        msg: "{{ creds.credentials | items2dict(key_name='username', value_name='validation_jwk_name') }}"
+
+    - name: Fail when the server cannot tell which JWKs are in use
+      ansible.builtin.assert:
+        that: creds.assignments_reported
+        fail_msg: This Apinizer does not report credential JWK assignments.
+
+    - name: Read one credential
+      apinizer.apiops.apinizer_credential_info:
+        username: mobile-app
+      register: mobile
+
+    - name: Check that it signs with the new key
+      ansible.builtin.assert:
+        that: mobile.credentials[0].validation_jwk_name == 'signing-2027'
+'''
+
+RETURN = r'''
+credentials:
+  description:
+    - The credentials of the project (only the one named by O(username) when given), in the
+      order the server lists them.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    username:
+      description: User name of the credential.
+      type: str
+      sample: mobile-app
+    enabled:
+      description: Whether the credential is enabled.
+      type: bool
+      sample: true
+    description:
+      description: Description of the credential.
+      type: str
+      sample: Mobile application
+    validation_jwk_name:
+      description:
+        - Name of the JWK used for validation and signing, V(null) when none is assigned
+          or when the server does not report assignments (see RV(assignments_reported)).
+      type: str
+      sample: signing-20260101T000000Z
+    encryption_jwk_name:
+      description:
+        - Name of the JWK used for decryption and encryption, V(null) when none is assigned
+          or when the server does not report assignments.
+      type: str
+      sample: null
+  sample:
+    - username: mobile-app
+      enabled: true
+      description: Mobile application
+      validation_jwk_name: signing-20260101T000000Z
+      encryption_jwk_name: null
+assignments_reported:
+  description:
+    - V(true) when the server reports JWK assignments on credentials, so that
+      RV(credentials[].validation_jwk_name) and RV(credentials[].encryption_jwk_name) can be
+      trusted; V(false) when it omits them (they are then V(null) and the module warns).
+  returned: always
+  type: bool
+  sample: true
+'''
+
+from ansible.module_utils.basic import AnsibleModule
+
+from ansible_collections.apinizer.apiops.plugins.module_utils.client import (
+    ApinizerClient,
+    ApinizerError,
+    CONNECTION_MUTUALLY_EXCLUSIVE,
+    CONNECTION_REQUIRED_TOGETHER,
+    connection_argument_spec,
+)
+
+# The API fields that carry the assignments (our documented assumption, see the notes).
+ASSIGNMENT_FIELDS = ('validationJwkName', 'encryptionJwkName')
+
+
+def assignments_reported(items):
+    """True when every credential carries the assignment fields (vacuously true when empty)."""
+    return all(any(field in item for field in ASSIGNMENT_FIELDS) for item in items)
+
+
+def describe_credential(item):
+    """The returned view of one API credential: an allow-list, so a password never leaks."""
+    return dict(
+        username=item.get('username'),
+        enabled=item.get('enabled'),
+        description=item.get('description'),
+        validation_jwk_name=item.get('validationJwkName'),
+        encryption_jwk_name=item.get('encryptionJwkName'),
+    )
+
+
+def main():
+    module = AnsibleModule(
+        argument_spec=connection_argument_spec(username=dict(type='str')),
+        mutually_exclusive=CONNECTION_MUTUALLY_EXCLUSIVE,
+        required_together=CONNECTION_REQUIRED_TOGETHER,
+        supports_check_mode=True,
+    )
+    client = ApinizerClient.from_module(module)
+    try:
+        items = [item for item in client.list_credentials() if isinstance(item, dict)]
+    except ApinizerError as exc:
+        module.fail_json(**exc.fail_kwargs())
+
+    reported = assignments_reported(items)
+    if not reported:
+        module.warn('The server does not report which JWKs the credentials use '
+                    '(no validationJwkName/encryptionJwkName): validation_jwk_name and '
+                    'encryption_jwk_name are null and cannot be relied on.')
+    username = module.params['username']
+    if username is not None:
+        items = [item for item in items if item.get('username') == username]
+    warning = client.retry_warning()
+    if warning:
+        module.warn(warning)
+    module.exit_json(changed=False, credentials=[describe_credential(item) for item in items],
+                     assignments_reported=reported)
+
+
+if __name__ == '__main__':
+    main()
