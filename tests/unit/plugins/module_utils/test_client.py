@@ -1,0 +1,540 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, apinizer.apiops contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""Unit tests for module_utils/client.py with a fake HTTP session (no network)."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import json
+
+import pytest
+import requests
+
+from ansible_collections.apinizer.apiops.plugins.module_utils.client import (
+    ApinizerClient,
+    ApinizerError,
+    deployment_failed,
+    parse_deployment,
+)
+
+BASE = 'https://mgr.example.com'
+TOKEN = 'tok-3f9a1c7e5b'
+PASSWORD = 'pw-S3cret!value'
+PRIVATE_D = 'private-member-d-value-XYZ'
+
+
+class FakeResponse(object):
+    def __init__(self, status=200, body=None, headers=None, text=None, reason=None):
+        self.status_code = status
+        self.headers = headers or {}
+        if text is not None:
+            self.content = text.encode('utf-8')
+        elif body is not None:
+            self.content = json.dumps(body).encode('utf-8')
+        else:
+            self.content = b''
+        self.reason = reason or {200: 'OK', 400: 'Bad Request', 401: 'Unauthorized',
+                                 404: 'Not Found', 429: 'Too Many Requests', 500: 'Internal Server Error',
+                                 502: 'Bad Gateway', 503: 'Service Unavailable',
+                                 504: 'Gateway Timeout'}.get(status, '')
+
+    def json(self):
+        return json.loads(self.content.decode('utf-8'))
+
+
+class FakeSession(object):
+    """Answers requests from a queue; each item is a FakeResponse or an exception to raise."""
+
+    def __init__(self, *answers):
+        self.answers = list(answers)
+        self.calls = []
+
+    def queue(self, *answers):
+        self.answers.extend(answers)
+
+    def request(self, method, url, **kwargs):
+        self.calls.append(dict(method=method, url=url, **kwargs))
+        if not self.answers:
+            raise AssertionError('unexpected request %s %s' % (method, url))
+        answer = self.answers.pop(0)
+        if isinstance(answer, BaseException):
+            raise answer
+        return answer
+
+    def lines(self):
+        return ['%s %s' % (c['method'], c['url'][len(BASE):]) for c in self.calls]
+
+
+def ok(body=None):
+    return FakeResponse(200, body if body is not None else {'success': True})
+
+
+def deployed(*envs):
+    envs = envs or (('production', True, 'ok'), ('staging', True, 'ok'))
+    return ok({'success': True, 'deploymentResult': {
+        'success': all(e[1] for e in envs), 'message': 'done',
+        'environmentResults': [{'environmentName': n, 'success': s, 'message': m} for n, s, m in envs]}})
+
+
+def api_error(status, error, description, headers=None, **extra):
+    body = {'error': error, 'error_description': description}
+    body.update(extra)
+    return FakeResponse(status, body, headers=headers)
+
+
+def make_client(*answers, **kwargs):
+    session = FakeSession(*answers)
+    sleeps = []
+    kwargs.setdefault('token', TOKEN)
+    client = ApinizerClient(kwargs.pop('url', BASE), sleep=sleeps.append, session=session, **kwargs)
+    client.project = 'demo'
+    return client, session, sleeps
+
+
+# ---- paths, quoting, headers ---------------------------------------------------------------
+
+def test_paths_match_the_contract_with_trailing_slashes_and_quoted_names():
+    client, session, _ = make_client(
+        ok({'success': True, 'resultList': []}),
+        ok({'success': True, 'resultList': [{'name': 'a b/c'}]}),
+        deployed(), deployed(), deployed(), deployed(),
+        ok({'success': True, 'resultList': []}),
+        deployed(), deployed(),
+    )
+    client.list_jwks()
+    client.get_jwk('a b/c')
+    client.create_jwk({'name': 'n'})
+    client.generate_jwk({'name': 'n'}, project='other proj')
+    client.update_jwk('x?y', {'description': 'd'})
+    client.delete_jwk('x#1')
+    client.list_credentials()
+    client.assign_credential_jwk('api user', 'validation', 'k/1')
+    client.remove_credential_jwk('api user', 'encryption')
+    assert session.lines() == [
+        'GET /apiops/projects/demo/jwks/',
+        'GET /apiops/projects/demo/jwks/a%20b%2Fc/',
+        'POST /apiops/projects/demo/jwks/',
+        'POST /apiops/projects/other%20proj/jwks/generate',
+        'PUT /apiops/projects/demo/jwks/x%3Fy/',
+        'DELETE /apiops/projects/demo/jwks/x%231/',
+        'GET /apiops/projects/demo/credentials/',
+        'PUT /apiops/projects/demo/credentials/api%20user/jwk/validation/k%2F1/',
+        'DELETE /apiops/projects/demo/credentials/api%20user/jwk/encryption/',
+    ]
+
+
+@pytest.mark.parametrize('url', [BASE, BASE + '/', BASE + '/apiops', BASE + '/apiops/'])
+def test_base_url_gets_apiops_exactly_once(url):
+    client, session, _ = make_client(ok({'success': True, 'resultList': []}), url=url)
+    client.list_jwks()
+    assert session.calls[0]['url'] == BASE + '/apiops/projects/demo/jwks/'
+
+
+def test_bearer_header_timeout_and_verify_on_every_request():
+    client, session, _ = make_client(ok({'success': True, 'resultList': []}), deployed(), timeout=7)
+    client.list_jwks()
+    client.create_jwk({'name': 'n'})
+    for call in session.calls:
+        assert call['headers']['Authorization'] == 'Bearer ' + TOKEN
+        assert call['timeout'] == 7
+        assert call['verify'] is True
+    assert 'Content-Type' not in session.calls[0]['headers']
+    assert session.calls[1]['headers']['Content-Type'] == 'application/json'
+    assert session.calls[1]['json'] == {'name': 'n'}
+
+
+@pytest.mark.parametrize('validate_certs, ca_path, expected', [
+    (True, None, True),
+    (True, '/etc/ca.pem', '/etc/ca.pem'),
+    (False, None, False),
+    (False, '/etc/ca.pem', False),
+])
+def test_verify_follows_validate_certs_and_ca_path(validate_certs, ca_path, expected):
+    client, session, _ = make_client(ok({'success': True, 'resultList': []}),
+                                     validate_certs=validate_certs, ca_path=ca_path)
+    client.list_jwks()
+    assert session.calls[0]['verify'] == expected
+
+
+def test_results_are_unwrapped():
+    jwk = {'name': 'k', 'type': 'EC', 'ec': {'kty': 'EC'}}
+    client, _, _ = make_client(ok({'success': True, 'resultList': [{'name': 'k'}]}),
+                               ok({'success': True, 'resultList': [jwk]}),
+                               ok({'success': True, 'resultList': [{'username': 'u'}]}))
+    assert client.list_jwks() == [{'name': 'k'}]
+    assert client.get_jwk('k') == jwk
+    assert client.list_credentials() == [{'username': 'u'}]
+
+
+def test_unknown_purpose_is_rejected_before_any_request():
+    client, session, _ = make_client()
+    with pytest.raises(ValueError, match='validation, encryption'):
+        client.assign_credential_jwk('u', 'signing', 'k')
+    assert session.calls == []
+
+
+# ---- username/password exchange -----------------------------------------------------------
+
+def test_credentials_are_exchanged_once_and_the_token_is_reused():
+    client, session, _ = make_client(
+        ok({'access_token': 'exchanged-tok-777', 'token_type': 'Bearer', 'expires_in': 3600}),
+        ok({'success': True, 'resultList': []}),
+        ok({'success': True, 'resultList': []}),
+        token=None, username='admin', password=PASSWORD)
+    client.list_jwks()
+    client.list_credentials()
+    assert session.lines() == ['POST /apiops/auth/token', 'GET /apiops/projects/demo/jwks/',
+                               'GET /apiops/projects/demo/credentials/']
+    exchange = session.calls[0]
+    assert exchange['data'] == {'grant_type': 'client_credentials', 'client_id': 'admin',
+                                'client_secret': PASSWORD}
+    assert 'Authorization' not in exchange['headers']
+    assert 'json' not in exchange
+    assert session.calls[1]['headers']['Authorization'] == 'Bearer exchanged-tok-777'
+    assert session.calls[2]['headers']['Authorization'] == 'Bearer exchanged-tok-777'
+    assert client.request_count == 3
+
+
+def test_rejected_credentials_name_the_options_and_never_the_password():
+    client, _, _ = make_client(
+        api_error(401, 'unauthorized_client', 'Bad credentials for admin / ' + PASSWORD),
+        token=None, username='admin', password=PASSWORD)
+    with pytest.raises(ApinizerError) as info:
+        client.list_jwks()
+    text = str(info.value)
+    assert PASSWORD not in text
+    assert '********' in text
+    assert 'APINIZER_USERNAME' in text and 'apinizer_password' in text
+    assert info.value.status == 401
+
+
+def test_token_exchange_is_retried_on_a_transient_failure():
+    client, session, sleeps = make_client(
+        FakeResponse(503, text='busy'),
+        ok({'access_token': 'exchanged-tok-777'}),
+        ok({'success': True, 'resultList': []}),
+        token=None, username='admin', password=PASSWORD)
+    client.list_jwks()
+    assert session.lines()[:2] == ['POST /apiops/auth/token', 'POST /apiops/auth/token']
+    assert sleeps == [0.5]
+
+
+def test_401_tells_the_user_to_check_the_token():
+    client, _, _ = make_client(api_error(401, 'invalid_token', 'Token is not valid'))
+    with pytest.raises(ApinizerError) as info:
+        client.list_jwks()
+    assert 'apinizer_token' in str(info.value) and 'APINIZER_TOKEN' in str(info.value)
+    assert not info.value.transient
+
+
+# ---- retries ----------------------------------------------------------------------------------
+
+def test_get_is_retried_with_exponential_backoff_then_succeeds():
+    client, session, sleeps = make_client(
+        FakeResponse(503), FakeResponse(502), FakeResponse(504), FakeResponse(429),
+        ok({'success': True, 'resultList': [{'name': 'k'}]}), retries=4)
+    assert client.list_jwks() == [{'name': 'k'}]
+    assert sleeps == [0.5, 1.0, 2.0, 4.0]
+    assert client.request_count == 5
+    assert client.retries_used == 4
+    assert client.retry_warning() == '4 transient failures were retried'
+
+
+def test_backoff_is_capped_at_ten_seconds():
+    client, _, sleeps = make_client(*([FakeResponse(503)] * 7 + [ok({'resultList': []})]),
+                                    retries=7)
+    client.list_jwks()
+    assert sleeps == [0.5, 1.0, 2.0, 4.0, 8.0, 10.0, 10.0]
+
+
+def test_retries_are_bounded_and_the_last_error_is_raised():
+    client, session, sleeps = make_client(*[api_error(503, 'unavailable', 'try later')] * 3,
+                                          retries=2)
+    with pytest.raises(ApinizerError) as info:
+        client.get_jwk('k')
+    assert len(session.calls) == 3
+    assert sleeps == [0.5, 1.0]
+    assert info.value.status == 503 and info.value.transient
+    assert str(info.value) == 'GET /projects/demo/jwks/k/: HTTP 503 unavailable: try later'
+
+
+def test_zero_retries_means_one_attempt():
+    client, session, sleeps = make_client(FakeResponse(503), retries=0)
+    with pytest.raises(ApinizerError):
+        client.list_jwks()
+    assert len(session.calls) == 1 and sleeps == []
+    assert client.retry_warning() is None
+
+
+@pytest.mark.parametrize('headers, body_extra, expected', [
+    ({'Retry-After': '2'}, {}, 2.0),
+    ({'Retry-After': '120'}, {}, 30.0),
+    ({}, {'retry_after': 5}, 5.0),
+    ({}, {'retry_after': 3600}, 30.0),
+    ({'Retry-After': 'Wed, 21 Oct 2015 07:28:00 GMT'}, {}, 0.0),
+    ({'Retry-After': 'soon'}, {}, 0.5),
+])
+def test_retry_after_is_honoured_and_capped(headers, body_extra, expected):
+    body = {'error': 'rate_limit_exceeded', 'error_description': 'slow down'}
+    body.update(body_extra)
+    client, _, sleeps = make_client(FakeResponse(429, body, headers=headers),
+                                    ok({'success': True, 'resultList': []}))
+    client.list_jwks()
+    assert client.sleeps == [expected]
+    assert sleeps == ([expected] if expected > 0 else [])
+
+
+@pytest.mark.parametrize('exc', [
+    requests.exceptions.ConnectionError('Connection aborted. RemoteDisconnected'),
+    requests.exceptions.ReadTimeout('read timed out'),
+    requests.exceptions.ConnectTimeout('connect timed out'),
+    requests.exceptions.ChunkedEncodingError('connection broken'),
+])
+def test_connection_errors_and_timeouts_are_retried(exc):
+    client, _, sleeps = make_client(exc, deployed())
+    assert client.update_jwk('k', {'description': 'x'})[0]['success'] is True
+    assert sleeps == [0.5]
+
+
+def test_a_timeout_that_persists_is_reported_without_a_status():
+    client, _, _ = make_client(*[requests.exceptions.ReadTimeout('read timed out')] * 2,
+                               retries=1, timeout=3)
+    with pytest.raises(ApinizerError) as info:
+        client.list_jwks()
+    assert info.value.status is None and info.value.transient
+    assert 'timed out after 3 s' in str(info.value)
+
+
+def test_tls_errors_are_not_retried_and_point_at_ca_path():
+    client, session, _ = make_client(requests.exceptions.SSLError('certificate verify failed'))
+    with pytest.raises(ApinizerError) as info:
+        client.list_jwks()
+    assert len(session.calls) == 1
+    assert not info.value.transient
+    assert 'ca_path' in str(info.value)
+
+
+@pytest.mark.parametrize('status', [400, 403, 409, 500])
+def test_non_transient_errors_are_not_retried(status):
+    client, session, sleeps = make_client(api_error(status, 'bad_request', 'nope'))
+    with pytest.raises(ApinizerError) as info:
+        client.update_jwk('k', {'description': 'x'})
+    assert len(session.calls) == 1 and sleeps == []
+    assert info.value.status == status and not info.value.transient
+    assert client.retries_used == 0
+
+
+# ---- POST and the landed() protocol ---------------------------------------------------------
+
+def test_a_transient_post_failure_without_landed_is_raised_not_resent():
+    client, session, sleeps = make_client(FakeResponse(503))
+    with pytest.raises(ApinizerError) as info:
+        client.create_jwk({'name': 'n'})
+    assert session.lines() == ['POST /apiops/projects/demo/jwks/']
+    assert info.value.transient and sleeps == []
+
+
+def test_a_post_that_landed_is_not_resent():
+    checks = []
+    client, session, _ = make_client(requests.exceptions.ReadTimeout('read timed out'))
+    result = client.generate_jwk({'name': 'n'}, landed=lambda: checks.append(1) or True)
+    assert result == []
+    assert checks == [1]
+    assert session.lines() == ['POST /apiops/projects/demo/jwks/generate']
+
+
+def test_a_post_that_did_not_land_is_resent_within_the_budget():
+    client, session, sleeps = make_client(FakeResponse(502), deployed())
+    result = client.create_jwk({'name': 'n'}, landed=lambda: False)
+    assert [e['environment'] for e in result] == ['production', 'staging']
+    assert session.lines() == ['POST /apiops/projects/demo/jwks/'] * 2
+    assert sleeps == [0.5]
+    assert client.retries_used == 1
+
+
+def test_landed_is_checked_even_when_the_budget_is_spent():
+    calls = []
+
+    def landed():
+        calls.append(1)
+        return len(calls) == 2
+
+    client, session, _ = make_client(FakeResponse(503), FakeResponse(503), retries=1)
+    assert client.create_jwk({'name': 'n'}, landed=landed) == []
+    assert len(session.calls) == 2 and len(calls) == 2
+
+
+def test_post_raises_when_it_never_lands():
+    client, session, _ = make_client(*[FakeResponse(503)] * 3, retries=2)
+    with pytest.raises(ApinizerError):
+        client.create_jwk({'name': 'n'}, landed=lambda: False)
+    assert len(session.calls) == 3
+
+
+def test_a_resent_post_answering_already_exists_counts_as_landed():
+    answers = iter([False, True])
+    client, session, _ = make_client(
+        FakeResponse(504),
+        api_error(400, 'bad_request', 'JWK (name: n) is already exist! Try update operation if want to change its value.'))
+    assert client.create_jwk({'name': 'n'}, landed=lambda: next(answers)) == []
+    assert len(session.calls) == 2
+
+
+def test_a_first_post_answering_already_exists_is_an_error():
+    client, _, _ = make_client(api_error(400, 'bad_request', 'JWK (name: n) is already exist!'))
+    with pytest.raises(ApinizerError):
+        client.create_jwk({'name': 'n'}, landed=lambda: True)
+
+
+def test_a_retried_delete_answering_not_found_landed_earlier():
+    client, session, _ = make_client(FakeResponse(503), api_error(400, 'bad_request', 'JWK (name: k) is not found!'))
+    assert client.delete_jwk('k') == []
+    assert len(session.calls) == 2
+
+
+def test_a_first_delete_answering_not_found_is_an_error():
+    client, _, _ = make_client(api_error(400, 'bad_request', 'JWK (name: k) is not found!'))
+    with pytest.raises(ApinizerError) as info:
+        client.delete_jwk('k')
+    assert info.value.is_not_found()
+
+
+# ---- not found ----------------------------------------------------------------------------------
+
+def test_get_jwk_returns_none_for_the_documented_400_not_found():
+    client, _, _ = make_client(api_error(400, 'bad_request', 'JWK (name: k) is not found!'))
+    assert client.get_jwk('k') is None
+
+
+def test_get_jwk_returns_none_for_404():
+    client, _, _ = make_client(api_error(404, 'not_found', 'no such thing'))
+    assert client.get_jwk('k') is None
+
+
+def test_get_jwk_raises_for_an_unknown_project():
+    client, _, _ = make_client(api_error(
+        404, 'not_found', 'Project(nope) was not found or user does not have privilege to access it!'))
+    with pytest.raises(ApinizerError) as info:
+        client.get_jwk('k', project='nope')
+    assert info.value.is_project_not_found()
+
+
+@pytest.mark.parametrize('status, description, expected', [
+    (400, 'JWK (name: x) is not found!', True),
+    (400, 'JWK (name: x) is not found! Try create operation.', True),
+    (400, 'Credential (username: u) was not found!', True),
+    (404, None, True),
+    (400, 'JWK name can not be empty!', False),
+    (500, 'item not found in cache', False),
+    (401, 'user not found', False),
+])
+def test_is_not_found(status, description, expected):
+    assert ApinizerError(status=status, error_description=description).is_not_found() is expected
+
+
+# ---- error text ---------------------------------------------------------------------------------
+
+def test_error_string_matches_the_documented_shape():
+    client, _, _ = make_client(api_error(400, 'bad_request', 'JWK (name: x) is not found! Try create operation.'))
+    with pytest.raises(ApinizerError) as info:
+        client.update_jwk('x', {'description': 'd'})
+    e = info.value
+    assert str(e) == 'PUT /projects/demo/jwks/x/: HTTP 400 bad_request: JWK (name: x) is not found! Try create operation.'
+    assert (e.status, e.error, e.method, e.path) == (400, 'bad_request', 'PUT', '/projects/demo/jwks/x/')
+    assert e.error_description == 'JWK (name: x) is not found! Try create operation.'
+
+
+def test_validation_errors_are_kept_and_shown():
+    client, _, _ = make_client(api_error(400, 'validation_failed', 'Validation failed',
+                                         validation_errors=[{'field': 'name', 'message': 'must not be empty'}]))
+    with pytest.raises(ApinizerError) as info:
+        client.create_jwk({'name': ''})
+    assert info.value.validation_errors == [{'field': 'name', 'message': 'must not be empty'}]
+    assert 'name: must not be empty' in str(info.value)
+
+
+def test_a_non_json_error_body_gives_status_and_reason_only():
+    html = '<html><body>Bad gateway, upstream said Authorization: Bearer %s</body></html>' % TOKEN
+    client, _, _ = make_client(FakeResponse(502, text=html), retries=0)
+    with pytest.raises(ApinizerError) as info:
+        client.list_jwks()
+    assert str(info.value) == 'GET /projects/demo/jwks/: HTTP 502 Bad Gateway'
+    assert info.value.error is None and info.value.error_description is None
+
+
+def test_a_non_json_success_body_is_an_error():
+    client, _, _ = make_client(FakeResponse(200, text='<html>login page</html>'))
+    with pytest.raises(ApinizerError, match='not JSON'):
+        client.list_jwks()
+
+
+# ---- secrets ---------------------------------------------------------------------------------------
+
+def test_a_token_echoed_by_the_server_is_masked():
+    client, _, _ = make_client(api_error(403, 'forbidden', 'Token %s may not access project demo' % TOKEN,
+                                         validation_errors=[{'field': 'token', 'message': TOKEN}]))
+    with pytest.raises(ApinizerError) as info:
+        client.list_jwks()
+    e = info.value
+    assert TOKEN not in str(e)
+    assert TOKEN not in repr(e.args) and TOKEN not in json.dumps(e.fail_kwargs())
+    assert e.error_description == 'Token ******** may not access project demo'
+
+
+def test_an_exchanged_token_echoed_by_the_server_is_masked():
+    client, _, _ = make_client(ok({'access_token': 'exchanged-tok-777'}),
+                               api_error(403, 'forbidden', 'exchanged-tok-777 is read-only'),
+                               token=None, username='admin', password=PASSWORD)
+    with pytest.raises(ApinizerError) as info:
+        client.list_jwks()
+    assert 'exchanged-tok-777' not in str(info.value)
+
+
+def test_request_bodies_never_reach_the_error_text():
+    body = {'name': 'n', 'jwkStr': json.dumps({'kty': 'RSA', 'd': PRIVATE_D})}
+    for answer in (api_error(400, 'bad_request', 'JWK type can not be empty!'),
+                   requests.exceptions.ConnectionError('connection refused')):
+        client, _, _ = make_client(answer)
+        with pytest.raises(ApinizerError) as info:
+            client.create_jwk(body)
+        assert PRIVATE_D not in str(info.value)
+        assert PRIVATE_D not in json.dumps(info.value.fail_kwargs())
+
+
+def test_a_connection_error_text_is_masked():
+    client, _, _ = make_client(requests.exceptions.ConnectionError('proxy rejected Bearer ' + TOKEN), retries=0)
+    with pytest.raises(ApinizerError) as info:
+        client.list_jwks()
+    assert TOKEN not in str(info.value) and 'connection error' in str(info.value)
+
+
+# ---- deployments ----------------------------------------------------------------------------------
+
+def test_parse_deployment_full_success():
+    body = deployed().json()
+    assert parse_deployment(body) == [
+        {'environment': 'production', 'success': True, 'message': 'ok'},
+        {'environment': 'staging', 'success': True, 'message': 'ok'},
+    ]
+    assert deployment_failed(parse_deployment(body)) == []
+
+
+def test_parse_deployment_partial_failure():
+    client, _, _ = make_client(deployed(('production', True, 'ok'), ('staging', False, 'gateway down')))
+    deployment = client.update_jwk('k', {'description': 'd'})
+    assert deployment_failed(deployment) == [
+        {'environment': 'staging', 'success': False, 'message': 'gateway down'}]
+
+
+def test_parse_deployment_failure_without_environments_is_still_a_failure():
+    body = {'success': True, 'deploymentResult': {'success': False, 'message': 'no environment reachable',
+                                                  'environmentResults': []}}
+    assert deployment_failed(parse_deployment(body)) == [
+        {'environment': None, 'success': False, 'message': 'no environment reachable'}]
+
+
+@pytest.mark.parametrize('body', [None, {}, {'success': True}, 'text', {'deploymentResult': None}])
+def test_parse_deployment_without_a_result(body):
+    assert parse_deployment(body) == []
