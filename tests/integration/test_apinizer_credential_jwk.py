@@ -1,0 +1,236 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""apinizer_credential_jwk: real ansible-playbook runs against the emulator.
+
+JWKs are seeded straight into the emulator (not created with apinizer_jwk), so these tests
+depend on nothing but the module under test. Every assertion about writes reads the
+emulator's request log, i.e. what actually went over the wire.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import json
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+SEED = {'projects': {'demo': {'jwks': [
+    {'name': 'sig-2026', 'sourceType': 'GENERATE', 'generate': {'type': 'EC', 'ec': {'curveType': 'P256'}}},
+    {'name': 'sig-2027', 'sourceType': 'GENERATE', 'generate': {'type': 'EC', 'ec': {'curveType': 'P256'}}},
+]}}}
+TASK = 'credential jwk'
+WRITE_METHODS = ('POST', 'PUT', 'DELETE')
+
+
+def play(**options):
+    """A playbook with one task; connection comes from module_defaults + the harness env."""
+    return '\n'.join([
+        '- hosts: localhost',
+        '  gather_facts: false',
+        '  module_defaults:',
+        '    group/apinizer.apiops.apinizer:',
+        '      project: demo',
+        '  tasks:',
+        '    - name: %s' % TASK,
+        '      apinizer.apiops.apinizer_credential_jwk: %s' % json.dumps(options),
+        '',
+    ])
+
+
+@pytest.fixture
+def emu(emulator):
+    emulator.seed(SEED)
+    emulator.clear_requests()
+    return emulator
+
+
+def api_requests(emu):
+    return [(r['method'], r['path']) for r in emu.requests()]
+
+
+def writes(emu):
+    return [r for r in api_requests(emu) if r[0] in WRITE_METHODS]
+
+
+def assigned(emu, username, purpose, project='demo'):
+    cred = emu.state()['projects'][project]['credentials'][username]
+    return cred.get('%sJwkName' % purpose)
+
+
+def run_task(run_playbook, emu, check=False, diff=False, expect_failure=False, **options):
+    emu.clear_requests()
+    run = run_playbook(play(**options), check=check, diff=diff, expect_failure=expect_failure)
+    return run, run.task(TASK)
+
+
+def test_assign_is_idempotent_with_one_request(run_playbook, emu):
+    run, task = run_task(run_playbook, emu, username='api-user', purpose='validation', jwk_name='sig-2026')
+    assert task['changed'] is True
+    assert assigned(emu, 'api-user', 'validation') == 'sig-2026'
+    assert writes(emu) == [('PUT', '/apiops/projects/demo/credentials/api-user/jwk/validation/sig-2026/')]
+    result = task['result']
+    assert result['assignment'] == {'username': 'api-user', 'purpose': 'validation', 'jwk_name': 'sig-2026'}
+    assert result['previous_jwk_name'] is None
+    assert [d['environment'] for d in result['deployment']] == ['production', 'staging']
+    assert all(d['success'] for d in result['deployment'])
+    assert task['warnings'] == []
+
+    run, task = run_task(run_playbook, emu, username='api-user', purpose='validation', jwk_name='sig-2026')
+    assert task['changed'] is False
+    assert api_requests(emu) == [('GET', '/apiops/projects/demo/credentials/')]
+    assert task['result']['deployment'] == []
+
+
+def test_reassign_and_diff(run_playbook, emu):
+    run_task(run_playbook, emu, username='api-user', purpose='validation', jwk_name='sig-2026')
+    run, task = run_task(run_playbook, emu, diff=True, username='api-user', purpose='validation',
+                         jwk_name='sig-2027')
+    assert task['changed'] is True
+    assert task['result']['previous_jwk_name'] == 'sig-2026'
+    assert task['result']['diff'] == {'before': {'jwk_name': 'sig-2026'}, 'after': {'jwk_name': 'sig-2027'}}
+    # The diff is what --diff prints to the user.
+    assert '-    "jwk_name": "sig-2026"' in run.stdout
+    assert '+    "jwk_name": "sig-2027"' in run.stdout
+    assert assigned(emu, 'api-user', 'validation') == 'sig-2027'
+
+
+def test_purposes_are_independent(run_playbook, emu):
+    run_task(run_playbook, emu, username='mobile-app', purpose='validation', jwk_name='sig-2026')
+    run, task = run_task(run_playbook, emu, username='mobile-app', purpose='encryption', jwk_name='sig-2027')
+    assert task['changed'] is True
+    assert assigned(emu, 'mobile-app', 'validation') == 'sig-2026'
+    assert assigned(emu, 'mobile-app', 'encryption') == 'sig-2027'
+    # Removing one purpose leaves the other alone.
+    run, task = run_task(run_playbook, emu, username='mobile-app', purpose='validation', state='absent')
+    assert task['changed'] is True
+    assert assigned(emu, 'mobile-app', 'validation') is None
+    assert assigned(emu, 'mobile-app', 'encryption') == 'sig-2027'
+
+
+def test_admin_project_jwk(run_playbook, emu):
+    run, task = run_task(run_playbook, emu, username='partner-app', purpose='encryption',
+                         jwk_name='shared-admin-jwk')
+    assert task['changed'] is True
+    assert assigned(emu, 'partner-app', 'encryption') == 'shared-admin-jwk'
+    assert api_requests(emu) == [
+        ('GET', '/apiops/projects/demo/credentials/'),
+        ('GET', '/apiops/projects/demo/jwks/'),
+        ('GET', '/apiops/projects/admin/jwks/'),
+        ('PUT', '/apiops/projects/demo/credentials/partner-app/jwk/encryption/shared-admin-jwk/'),
+    ]
+    run, task = run_task(run_playbook, emu, username='partner-app', purpose='encryption',
+                         jwk_name='shared-admin-jwk')
+    assert task['changed'] is False and len(api_requests(emu)) == 1
+
+
+def test_remove_then_remove_again(run_playbook, emu):
+    run_task(run_playbook, emu, username='api-user', purpose='encryption', jwk_name='sig-2026')
+    run, task = run_task(run_playbook, emu, diff=True, username='api-user', purpose='encryption',
+                         state='absent')
+    assert task['changed'] is True
+    assert writes(emu) == [('DELETE', '/apiops/projects/demo/credentials/api-user/jwk/encryption/')]
+    assert task['result']['previous_jwk_name'] == 'sig-2026'
+    assert task['result']['assignment']['jwk_name'] is None
+    assert task['result']['diff'] == {'before': {'jwk_name': 'sig-2026'}, 'after': {'jwk_name': None}}
+    assert assigned(emu, 'api-user', 'encryption') is None
+    # The JWK itself stays.
+    assert 'sig-2026' in emu.state()['projects']['demo']['jwks']
+
+    run, task = run_task(run_playbook, emu, username='api-user', purpose='encryption', state='absent')
+    assert task['changed'] is False
+    assert api_requests(emu) == [('GET', '/apiops/projects/demo/credentials/')]
+
+
+def test_check_mode_writes_nothing(run_playbook, emu):
+    run_task(run_playbook, emu, username='api-user', purpose='validation', jwk_name='sig-2026')
+    run, task = run_task(run_playbook, emu, check=True, diff=True, username='api-user',
+                         purpose='validation', jwk_name='sig-2027')
+    assert task['changed'] is True
+    assert writes(emu) == []
+    assert task['result']['diff'] == {'before': {'jwk_name': 'sig-2026'}, 'after': {'jwk_name': 'sig-2027'}}
+    assert task['result']['assignment']['jwk_name'] == 'sig-2027'
+    assert assigned(emu, 'api-user', 'validation') == 'sig-2026'
+
+    run, task = run_task(run_playbook, emu, check=True, username='api-user', purpose='validation',
+                         state='absent')
+    assert task['changed'] is True and writes(emu) == []
+    assert assigned(emu, 'api-user', 'validation') == 'sig-2026'
+
+
+def test_unknown_credential_fails_before_any_write(run_playbook, emu):
+    run, task = run_task(run_playbook, emu, expect_failure=True, username='ghost', purpose='validation',
+                         jwk_name='sig-2026')
+    assert task['failed'] is True
+    assert "Credential 'ghost' not found in project 'demo'" in task['result']['msg']
+    assert 'api-user, mobile-app, partner-app' in task['result']['msg']
+    assert writes(emu) == []
+
+
+def test_unknown_jwk_fails_before_any_write(run_playbook, emu):
+    run, task = run_task(run_playbook, emu, expect_failure=True, username='api-user', purpose='validation',
+                         jwk_name='no-such-jwk')
+    assert "JWK 'no-such-jwk' not found in project 'demo' nor in project 'admin'" in task['result']['msg']
+    assert writes(emu) == []
+    assert assigned(emu, 'api-user', 'validation') is None
+
+
+def test_invalid_purpose_fails_without_a_request(run_playbook, emu):
+    run, task = run_task(run_playbook, emu, expect_failure=True, username='api-user', purpose='signing',
+                         jwk_name='sig-2026')
+    assert 'purpose' in task['result']['msg'] and 'validation, encryption' in task['result']['msg']
+    assert api_requests(emu) == []
+
+
+def test_hidden_assignments_apply_and_warn_once(run_playbook, emu):
+    run_task(run_playbook, emu, username='api-user', purpose='validation', jwk_name='sig-2026')
+    emu.configure(hide_assignments=True)
+
+    run, task = run_task(run_playbook, emu, username='api-user', purpose='validation', jwk_name='sig-2026')
+    # Same JWK as before, but the module cannot see that: it writes and says so.
+    assert task['changed'] is True
+    assert writes(emu) == [('PUT', '/apiops/projects/demo/credentials/api-user/jwk/validation/sig-2026/')]
+    assert len(task['warnings']) == 1
+    assert 'idempotence could not be verified' in task['warnings'][0]
+    assert run.output.count('idempotence could not be verified') == 1
+    assert task['result']['previous_jwk_name'] is None
+
+    # Check mode: the same report, no write.
+    run, task = run_task(run_playbook, emu, check=True, username='api-user', purpose='validation',
+                         jwk_name='sig-2027')
+    assert task['changed'] is True and writes(emu) == []
+    assert len(task['warnings']) == 1
+    assert assigned(emu, 'api-user', 'validation') == 'sig-2026'
+
+    # absent: the server's answer tells the truth, so no warning either way.
+    run, task = run_task(run_playbook, emu, username='api-user', purpose='validation', state='absent')
+    assert task['changed'] is True and task['warnings'] == []
+    run, task = run_task(run_playbook, emu, username='api-user', purpose='validation', state='absent')
+    assert task['changed'] is False and task['warnings'] == []
+    assert writes(emu) == [('DELETE', '/apiops/projects/demo/credentials/api-user/jwk/validation/')]
+
+
+def test_partial_deployment_failure(run_playbook, emu):
+    emu.configure(failing_environments=['staging'])
+    run, task = run_task(run_playbook, emu, expect_failure=True, username='api-user', purpose='validation',
+                         jwk_name='sig-2026')
+    assert task['failed'] is True and task['changed'] is True
+    assert 'deployment failed in: staging' in task['result']['msg']
+    deployment = dict((d['environment'], d['success']) for d in task['result']['deployment'])
+    assert deployment == {'production': True, 'staging': False}
+
+    run, task = run_task(run_playbook, emu, username='api-user', purpose='encryption', jwk_name='sig-2026',
+                         fail_on_deploy_error=False)
+    assert task['failed'] is False and task['changed'] is True
+    assert len(task['warnings']) == 1 and 'deployment failed in: staging' in task['warnings'][0]
+    assert assigned(emu, 'api-user', 'encryption') == 'sig-2026'
+
+
+def test_transient_failure_is_retried_and_reported(run_playbook, emu):
+    emu.add_fault(method='GET', path='/credentials/$', action='status', status=503, count=1)
+    run, task = run_task(run_playbook, emu, username='api-user', purpose='validation', jwk_name='sig-2026')
+    assert task['changed'] is True
+    assert any('retried' in w for w in task['warnings'])
+    assert assigned(emu, 'api-user', 'validation') == 'sig-2026'
