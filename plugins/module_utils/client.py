@@ -17,6 +17,7 @@ import email.utils
 import os
 import time
 import traceback
+import warnings
 
 try:
     from urllib.parse import quote
@@ -399,6 +400,12 @@ class ApinizerClient(object):
         if form is not None:
             kwargs['data'] = form
         self.request_count += 1
+        if self.verify is False:
+            # The module already warned once that certificates are not verified; urllib3's
+            # per-request InsecureRequestWarning would only spam stderr.
+            with warnings.catch_warnings():
+                warnings.filterwarnings('ignore', message='Unverified HTTPS request')
+                return self.session.request(method, self.base_url + path, **kwargs)
         return self.session.request(method, self.base_url + path, **kwargs)
 
     def _exception_error(self, exc, method, path):
@@ -421,7 +428,11 @@ class ApinizerClient(object):
                              method=method, path=path)
 
     def _short(self, exc, limit=300):
-        text = self.mask('%s' % exc)
+        # requests wraps urllib3's MaxRetryError, whose text repeats the whole URL; its
+        # ``reason`` is the part a user needs ("Connection refused", "certificate verify failed").
+        inner = exc.args[0] if getattr(exc, 'args', None) else None
+        reason = getattr(inner, 'reason', None)
+        text = self.mask('%s' % (reason if reason is not None else exc))
         return text if len(text) <= limit else text[:limit] + '...'
 
     def _response_error(self, resp, method, path):
@@ -482,12 +493,13 @@ class ApinizerClient(object):
             self._sleep(seconds)
 
     def _request(self, method, path, body=None, form=None, auth=True, landed=None,
-                 resend_post=False, gone_means_done=False):
+                 resend_post=False, gone=None):
         """Send one logical request with retries. Returns the parsed JSON body, or LANDED.
 
         GET/PUT/DELETE are retried on transient failures. A POST is re-sent only when
         ``resend_post`` (it creates nothing) or when ``landed()`` says the lost write did not
-        land; without ``landed`` a transient POST failure is raised.
+        land; without ``landed`` a transient POST failure is raised. ``gone(err)`` tells whether
+        an error answered to a *retried* DELETE means that an earlier attempt already landed.
         """
         attempt = 0
         while True:
@@ -503,7 +515,7 @@ class ApinizerClient(object):
 
             if attempt > 0:
                 # A retried DELETE answering "not found" means an earlier attempt landed.
-                if gone_means_done and err.is_not_found() and not err.is_project_not_found():
+                if gone is not None and not err.transient and gone(err):
                     return LANDED
                 # A re-sent POST answering "already exists": the earlier attempt landed late.
                 if landed is not None and err.is_already_exists() and landed():
@@ -590,7 +602,7 @@ class ApinizerClient(object):
 
     def delete_jwk(self, name, project=None):
         path = self._jwks_path(project) + '%s/' % _quote(name)
-        return self._deployment(self._request('DELETE', path, gone_means_done=True))
+        return self._deployment(self._request('DELETE', path, gone=_jwk_gone))
 
     # ---- credentials ------------------------------------------------------------------------
 
@@ -614,7 +626,16 @@ class ApinizerClient(object):
     def remove_credential_jwk(self, username, purpose, project=None):
         path = self._credentials_path(project) + '%s/jwk/%s/' % (
             _quote(username), self._purpose(purpose))
-        return self._deployment(self._request('DELETE', path, gone_means_done=True))
+        return self._deployment(self._request('DELETE', path, gone=_assignment_gone))
+
+
+def _jwk_gone(err):
+    return err.is_not_found() and not err.is_project_not_found()
+
+
+def _assignment_gone(err):
+    # The API answers 400 (with no documented text) when the assignment does not exist.
+    return err.status == 400 or _jwk_gone(err)
 
 
 def resolve_credentials(params, environ, fail):

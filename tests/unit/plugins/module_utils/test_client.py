@@ -538,3 +538,33 @@ def test_parse_deployment_failure_without_environments_is_still_a_failure():
 @pytest.mark.parametrize('body', [None, {}, {'success': True}, 'text', {'deploymentResult': None}])
 def test_parse_deployment_without_a_result(body):
     assert parse_deployment(body) == []
+
+
+def test_a_retried_assignment_removal_answering_400_landed_earlier():
+    client, session, _ = make_client(
+        requests.exceptions.ReadTimeout('read timed out'),
+        api_error(400, 'bad_request', 'No JWK is assigned to credential (username: u) for validation!'))
+    assert client.remove_credential_jwk('u', 'validation') == []
+    assert len(session.calls) == 2
+
+
+def test_a_retried_delete_in_an_unknown_project_is_still_an_error():
+    client, _, _ = make_client(FakeResponse(503), api_error(
+        404, 'not_found', 'Project(nope) was not found or user does not have privilege to access it!'))
+    with pytest.raises(ApinizerError) as info:
+        client.delete_jwk('k', project='nope')
+    assert info.value.is_project_not_found()
+
+
+def test_connection_errors_show_the_reason_not_the_whole_url():
+    try:
+        requests.get('http://127.0.0.1:1/apiops/projects/demo/jwks/', timeout=2)
+    except requests.exceptions.ConnectionError as exc:
+        refused = exc
+    client, _, _ = make_client(refused, retries=0)
+    with pytest.raises(ApinizerError) as info:
+        client.list_jwks()
+    text = str(info.value)
+    assert text.startswith('GET /projects/demo/jwks/: connection error (ConnectionError): ')
+    assert 'Max retries exceeded' not in text
+    assert 'refused' in text.lower()
