@@ -49,8 +49,8 @@ options:
     elements: str
 notes:
   - Symmetric (C(oct)) keys have no public part. They appear in RV(jwks) with their
-    metadata and thumbprint but without RV(jwks[].public_jwk), and they are left out of
-    RV(jwk_set); publishing a shared secret would disclose it.
+    metadata and thumbprint, their RV(jwks[].public_jwk) carries no key value, and they are
+    left out of RV(jwk_set), since publishing a shared secret would disclose it.
   - Only the project given by the connection options is read; JWKs of the C(admin)
     project need O(project=admin).
 seealso:
@@ -140,14 +140,16 @@ jwks:
       type: str
       sample: "1764028800"
     use:
-      description: V(sig) or V(enc), when the server reports it.
+      description:
+        - V(signature) or V(encryption) (the vocabulary of the
+          O(apinizer.apiops.apinizer_jwk#module:use) option); V(null) when the server does not report it.
       type: str
-      returned: with O(name)/O(names), when known
-      sample: sig
+      returned: with O(name)/O(names)
+      sample: signature
     alg:
-      description: JOSE algorithm, when the server reports it.
+      description: JOSE algorithm name; V(null) when the server does not report it.
       type: str
-      returned: with O(name)/O(names), when known
+      returned: with O(name)/O(names)
       sample: RS256
     key_size:
       description: Key size in bits (RSA and OCT).
@@ -167,7 +169,8 @@ jwks:
     public_jwk:
       description:
         - The public key as an RFC 7517 JWK, without any private member.
-        - V(null) for symmetric (C(oct)) keys, which have no public part.
+        - For symmetric (C(oct)) keys, which have no public part, only C(kty) and the
+          descriptive members (C(kid), C(use), C(alg)); never C(k).
       type: dict
       returned: with O(name)/O(names)
       sample:

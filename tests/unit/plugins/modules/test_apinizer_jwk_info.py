@@ -1,0 +1,185 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""apinizer_jwk_info against a faked client: request budget, shape, and no private member."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import json
+
+import pytest
+
+from ansible.module_utils.common import warnings as warnings_module
+from ansible.module_utils.testing import patch_module_args
+
+from ansible_collections.apinizer.apiops.plugins.module_utils.client import ApinizerError
+from ansible_collections.apinizer.apiops.plugins.modules import apinizer_jwk_info as mod
+
+# RFC 7638 section 3.1 example key; its thumbprint is given by the RFC.
+RFC_N = ('0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_'
+         'BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_'
+         'FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4v'
+         'MQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw')
+RFC_THUMBPRINT = 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs'
+
+# Distinctive fake private values: if any of them shows up in the result, a secret leaked.
+SECRETS = {
+    'd': 'PRIVATE-RSA-D-VALUE', 'p': 'PRIVATE-RSA-P', 'q': 'PRIVATE-RSA-Q', 'dp': 'PRIVATE-RSA-DP',
+    'dq': 'PRIVATE-RSA-DQ', 'qi': 'PRIVATE-RSA-QI',
+}
+EC_D = 'PRIVATE-EC-D-VALUE'
+OCT_K = 'PRIVATE-OCT-K-VALUE'
+
+
+def summary(name, type_, source='GENERATE', kid=None):
+    return dict(name=name, description='%s key' % name, projectId='p1', sourceType=source,
+                sourceId=None, sourceUrl=None, type=type_, kid=kid or name + '-kid')
+
+
+API_JWKS = {
+    'rsa-key': dict(summary('rsa-key', 'RSA', 'COPY_PASTE'),
+                    rsa=dict(kty='RSA', n=RFC_N, e='AQAB', use='sig', alg='RS256', kid='rsa-key-kid', **SECRETS)),
+    'ec-key': dict(summary('ec-key', 'EC'),
+                   ec=dict(kty='EC', crv='P-256', x='f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU',
+                           y='x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0', d=EC_D, use='sig',
+                           alg='ES256', kid='ec-key-kid')),
+    'oct-key': dict(summary('oct-key', 'OCT'),
+                    oct=dict(kty='oct', k=OCT_K, use='sig', alg='HS256', kid='oct-key-kid')),
+}
+
+
+class FakeClient(object):
+    project = 'demo'
+
+    def __init__(self, error=None):
+        self.calls = []
+        self.retries_used = 0
+        self.error = error
+
+    def retry_warning(self):
+        return '%d transient failures were retried' % self.retries_used if self.retries_used else None
+
+    def list_jwks(self, project=None):
+        self.calls.append(('list', project))
+        if self.error:
+            raise self.error
+        return [dict((k, v) for k, v in j.items() if k not in ('rsa', 'ec', 'oct', 'okp'))
+                for j in API_JWKS.values()]
+
+    def get_jwk(self, name, project=None):
+        self.calls.append(('get', name))
+        if self.error:
+            raise self.error
+        return json.loads(json.dumps(API_JWKS[name])) if name in API_JWKS else None
+
+
+@pytest.fixture
+def run(monkeypatch, capsys):
+    def _run(client, check_mode=False, **options):
+        monkeypatch.setattr(mod.ApinizerClient, 'from_module', classmethod(lambda cls, module: client))
+        monkeypatch.setattr(warnings_module, '_global_warnings', {})
+        args = dict(apinizer_url='http://127.0.0.1:1', apinizer_token='unit-test-token-xyz',
+                    project='demo', _ansible_check_mode=check_mode)
+        args.update(options)
+        with patch_module_args(args):
+            with pytest.raises(SystemExit) as exc:
+                mod.main()
+        out = capsys.readouterr().out
+        return exc.value.code != 0, json.loads(out), out
+
+    return _run
+
+
+def assert_no_secret(text):
+    for value in list(SECRETS.values()) + [EC_D, OCT_K]:
+        assert value not in text
+
+
+def test_list_is_one_request_with_metadata_only(run):
+    client = FakeClient()
+    failed, result, out = run(client)
+    assert not failed and result['changed'] is False
+    assert client.calls == [('list', None)]
+    assert result['jwks'] == [
+        dict(name='rsa-key', description='rsa-key key', source_type='jwk', key_type='RSA', kid='rsa-key-kid'),
+        dict(name='ec-key', description='ec-key key', source_type='generate', key_type='EC', kid='ec-key-kid'),
+        dict(name='oct-key', description='oct-key key', source_type='generate', key_type='OCT', kid='oct-key-kid'),
+    ]
+    assert result['missing'] == []
+    assert 'jwk_set' not in result
+
+
+def test_names_describe_each_and_publish_public_keys(run):
+    client = FakeClient()
+    failed, result, out = run(client, names=['rsa-key', 'nope', 'ec-key', 'rsa-key', 'oct-key'])
+    assert not failed and result['changed'] is False
+    # One GET per distinct name, in the order given.
+    assert client.calls == [('get', 'rsa-key'), ('get', 'nope'), ('get', 'ec-key'), ('get', 'oct-key')]
+    assert [j['name'] for j in result['jwks']] == ['rsa-key', 'ec-key', 'oct-key']
+    assert result['missing'] == ['nope']
+
+    rsa = result['jwks'][0]
+    assert rsa['thumbprint'] == RFC_THUMBPRINT
+    assert rsa['public_jwk'] == dict(kty='RSA', n=RFC_N, e='AQAB', kid='rsa-key-kid', use='sig', alg='RS256')
+    assert rsa['source_type'] == 'jwk' and rsa['key_size'] == 2048
+
+    # oct keys have no public part: described, but never published.
+    assert [k['kid'] for k in result['jwk_set']['keys']] == ['rsa-key-kid', 'ec-key-kid']
+    assert result['jwks'][2]['key_type'] == 'OCT' and 'k' not in result['jwks'][2]['public_jwk']
+    assert_no_secret(out)
+
+
+def test_single_name(run):
+    client = FakeClient()
+    failed, result, out = run(client, name='ec-key')
+    assert client.calls == [('get', 'ec-key')]
+    assert result['jwks'][0]['curve'] == 'P-256'
+    assert result['jwk_set'] == {'keys': [result['jwks'][0]['public_jwk']]}
+    assert 'd' not in result['jwk_set']['keys'][0]
+    assert_no_secret(out)
+
+
+def test_only_missing_names_is_not_a_failure(run):
+    client = FakeClient()
+    failed, result, out = run(client, names=['a', 'b'])
+    assert not failed
+    assert result['jwks'] == [] and result['missing'] == ['a', 'b']
+    assert result['jwk_set'] == {'keys': []}
+
+
+def test_name_and_names_are_mutually_exclusive(run):
+    client = FakeClient()
+    failed, result, out = run(client, name='a', names=['b'])
+    assert failed and client.calls == []
+    assert 'mutually exclusive' in result['msg']
+
+
+def test_check_mode_reads_the_same(run):
+    client = FakeClient()
+    failed, result, out = run(client, check_mode=True, names=['rsa-key'])
+    assert not failed and result['changed'] is False
+    assert result['jwks'][0]['thumbprint'] == RFC_THUMBPRINT
+
+
+def test_api_error_fails_with_the_server_text(run):
+    client = FakeClient(error=ApinizerError(
+        status=404, error='not_found', method='GET', path='/projects/demo/jwks/',
+        error_description='Project(demo) was not found or user does not have privilege to access it!'))
+    failed, result, out = run(client)
+    assert failed and result['changed'] is False
+    assert 'Project(demo) was not found' in result['msg']
+
+
+def test_retries_warn(run):
+    client = FakeClient()
+    client.retries_used = 1
+    failed, result, out = run(client)
+    assert '1 transient failures were retried' in out
+
+
+def test_publishable_drops_oct_and_private_members():
+    assert mod.publishable({'public_jwk': {'kty': 'oct', 'kid': 'x'}}) is None
+    assert mod.publishable({'public_jwk': None}) is None
+    assert mod.publishable({'public_jwk': {'kty': 'EC', 'x': '1', 'y': '2', 'crv': 'P-256', 'd': 's'}}) == \
+        {'kty': 'EC', 'x': '1', 'y': '2', 'crv': 'P-256'}
