@@ -29,7 +29,9 @@ Additions:
 - ``key_size_of(jwk)``: RSA modulus bits / oct key bits, else None.
 - ``desired_facts(params)``: what the user specified, normalised.
 - ``server_facts(api_jwk)``: the same facts read from an API Jwk.
-- ``compare(desired, api_jwk)``: ``{'update': {...}, 'replace': {...}}``.
+- ``compare(desired, api_jwk)``: ``{'update': {...}, 'replace': {...}}``
+  (``replace`` fields: ``REPLACE_FIELDS``; the ``url`` of a URL source is
+  compared with the server's ``sourceUrl`` when it reports one).
 - ``diff_view(api_jwk_or_None)`` / ``desired_diff_view(params)``: metadata
   for ``--diff`` (never key material).
 - ``jwk_set(api_jwks)``: a JWKS document of public keys.
@@ -651,11 +653,14 @@ def key_size_of(jwk):
 
 
 def jwk_set(api_jwks):
-    """A JWKS document ({"keys": [...]}) of the public keys of API Jwks."""
+    """A JWKS document ({"keys": [...]}) of the public keys of API Jwks.
+
+    oct keys are left out: they have no public part worth publishing.
+    """
     keys = []
     for api_jwk in api_jwks:
         pub = public_jwk(api_jwk_to_jwk(api_jwk))
-        if pub is not None:
+        if pub is not None and pub['kty'] != 'oct':
             keys.append(pub)
     return {'keys': keys}
 
@@ -680,6 +685,7 @@ def server_facts(api_jwk):
         'key_size': key_size_of(jwk),
         'curve': normalize_curve(jwk.get('crv')) if jwk else None,
         'thumbprint': thumbprint(jwk) if jwk else None,
+        'url': api_jwk.get('sourceUrl') or None,
     }
     return facts
 
@@ -757,6 +763,8 @@ def desired_facts(params):
             facts['key_size'] = int(params['key_size'])
         if params.get('curve') is not None:
             facts['curve'] = normalize_curve(params['curve'])
+    elif source == 'url' and params.get('url') is not None:
+        facts['url'] = str(params['url'])
     elif source == 'jwk' and params.get('jwk') is not None:
         jwk = parse_user_jwk(params['jwk'], params.get('kid'))
         facts['key_type'] = normalize_key_type(jwk['kty'])
@@ -775,7 +783,9 @@ def desired_facts(params):
     return facts
 
 
-REPLACE_FIELDS = ('source', 'key_type', 'key_size', 'curve', 'use', 'alg', 'kid', 'thumbprint')
+REPLACE_FIELDS = ('source', 'key_type', 'key_size', 'curve', 'use', 'alg', 'kid', 'thumbprint', 'url')
+# sources the server keeps a JWK attached to; a description update detaches it (sourceType COPY_PASTE)
+ATTACHED_SOURCES = ('url', 'certificate', 'public_key', 'private_key', 'keystore')
 UPDATE_FIELDS = ('description',)
 
 
@@ -785,7 +795,10 @@ def compare(desired, api_jwk):
     Returns {'update': {field: (before, after)}, 'replace': {field: (before, after)}}:
     ``update`` holds what the API changes in place (description), ``replace``
     what needs delete and create. A fact the user did not specify or the
-    server does not report is never a difference.
+    server does not report is never a difference. A JWK that a description
+    update detached from its source (reported as source ``jwk``) still
+    matches the sourced task that made it: kid, use, alg... are compared,
+    the source is not (else the next run would ask to regenerate it).
     """
     current = server_facts(api_jwk)
     result = {'update': {}, 'replace': {}}
@@ -799,9 +812,11 @@ def compare(desired, api_jwk):
         before = current.get(field)
         if after is None or before is None:
             continue
+        if field == 'source' and before == 'jwk' and after in ATTACHED_SOURCES:
+            continue
         if field == 'key_size':
             equal = int(before) == int(after)
-        elif field in ('kid', 'thumbprint'):
+        elif field in ('kid', 'thumbprint', 'url'):
             equal = before == after
         elif field == 'alg':
             equal = normalize_alg(before).upper() == normalize_alg(after).upper()

@@ -661,3 +661,25 @@ def test_build_create_body_rejects_generate():
 def test_no_cryptography_import_in_module_utils():
     source = inspect.getsource(J)
     assert 'import cryptography' not in source and 'from cryptography' not in source
+
+
+@pytest.mark.parametrize('server_source,server_url,params,expected', [
+    # a description update detached the JWK from its URL: still the task's JWK
+    ('COPY_PASTE', None, {'source': 'url', 'url': 'https://idp/jwks'}, {}),
+    ('COPY_PASTE', None, {'source': 'keystore'}, {}),
+    ('URL', 'https://idp/jwks', {'source': 'url', 'url': 'https://idp/jwks'}, {}),
+    ('URL', 'https://idp/jwks', {'source': 'url', 'url': 'https://other/jwks'}, {'url': ('https://idp/jwks', 'https://other/jwks')}),
+    ('URL', None, {'source': 'url', 'url': 'https://other/jwks'}, {}),
+    ('URL', 'https://idp/jwks', {'source': 'jwk'}, {'source': ('url', 'jwk')}),
+    ('CERTIFICATE', None, {'source': 'url', 'url': 'https://idp/jwks'}, {'source': ('certificate', 'url')}),
+])
+def test_compare_sources(keys, server_source, server_url, params, expected):
+    api = _api_jwk(keys['EC'], source=server_source)
+    if server_url:
+        api['sourceUrl'] = server_url
+    assert J.compare(J.desired_facts(dict(params, name='my-jwk')), api)['replace'] == expected
+
+
+def test_jwk_set_leaves_out_oct_keys(keys):
+    doc = J.jwk_set([_api_jwk(keys['OCT']), _api_jwk(keys['OKP'])])
+    assert [k['kty'] for k in doc['keys']] == ['OKP']
