@@ -376,7 +376,7 @@ def _inferred_key_type(params):
 
 def resolve_generate(params):
     """Effective generate settings: {key_type, key_size, curve, use, algorithm} (JOSE)."""
-    key_type, unused = _inferred_key_type(params)
+    key_type = _inferred_key_type(params)[0]
     use = effective_use(params)
     alg = canonical_algorithm(params.get('algorithm'))
     key_size = params.get('key_size')
@@ -415,7 +415,7 @@ def _b64url_decode(text):
     try:
         return base64.urlsafe_b64decode(text + '=' * (-len(text) % 4))
     except (binascii.Error, TypeError):
-        raise ValueError('not base64url')
+        raise ValueError('not base64url') from None
 
 
 def _b64url_encode(data):
@@ -431,8 +431,8 @@ def _check_key(key, where):
     if kty == 'OCT':  # tolerate the API's upper case spelling
         kty = 'oct'
     if kty not in THUMBPRINT_MEMBERS:
-        return ['%s has kty %r; allowed: %s' % (where, kty if isinstance(kty, str) else None,
-                                                 ', '.join(sorted(THUMBPRINT_MEMBERS)))]
+        shown = kty if isinstance(kty, str) else None
+        return ['%s has kty %r; allowed: %s' % (where, shown, ', '.join(sorted(THUMBPRINT_MEMBERS)))]
     required = [m for m in THUMBPRINT_MEMBERS[kty] if m != 'kty']
     missing = [m for m in required if key.get(m) in (None, '')]
     if missing:
@@ -489,9 +489,9 @@ def parse_user_jwk(value, kid=None):
         try:
             value = json.loads(value)
         except ValueError as exc:
-            # exc.msg/lineno/colno only: str(exc) is safe too, but keep it explicit
+            # position only, and ``from None``: a JSONDecodeError carries the whole document (.doc)
             raise ValueError('jwk is not valid JSON (%s at line %s column %s)'
-                             % (getattr(exc, 'msg', 'parse error'), getattr(exc, 'lineno', '?'), getattr(exc, 'colno', '?')))
+                             % (getattr(exc, 'msg', 'parse error'), getattr(exc, 'lineno', '?'), getattr(exc, 'colno', '?'))) from None
     if not isinstance(value, dict):
         raise ValueError('jwk must be a JSON object (a JWK or a JWK Set), got %s' % type(value).__name__)
     if kid is not None and not isinstance(kid, str):

@@ -614,8 +614,9 @@ def test_desired_diff_view_for_generate_and_jwk(keys):
     ({'name': 'n', 'algorithm': 'A192KW'}, {'name': 'n', 'type': 'OCT', 'oct': {'keySize': 192, 'keyUseType': 'ENCRYPTION', 'algorithm': 'A192KW'}}),
     ({'name': 'n', 'key_type': 'oct', 'use': 'encryption', 'algorithm': 'PBES2-HS256+A128KW', 'password_salt_length': 16,
       'password_iteration_count': 5000},
-     {'name': 'n', 'type': 'OCT', 'oct': {'keySize': 256, 'keyUseType': 'ENCRYPTION', 'algorithm': 'PBES2_HS256_A128KW',
-                                           'passwordSaltLength': 16, 'passwordIterationCount': 5000}}),
+     {'name': 'n', 'type': 'OCT',
+      'oct': {'keySize': 256, 'keyUseType': 'ENCRYPTION', 'algorithm': 'PBES2_HS256_A128KW',
+              'passwordSaltLength': 16, 'passwordIterationCount': 5000}}),
 ])
 def test_build_generate_body(params, expected):
     assert J.validate_jwk_params(params) == []
