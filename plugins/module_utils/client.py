@@ -14,6 +14,7 @@ __metaclass__ = type
 
 import copy
 import email.utils
+import math
 import os
 import time
 import traceback
@@ -242,7 +243,7 @@ def _parse_retry_after(value):
         if when is None:
             return None
         seconds = when.timestamp() - time.time()
-    if seconds != seconds:  # NaN
+    if math.isnan(seconds) or math.isinf(seconds):
         return None
     return max(0.0, seconds)
 

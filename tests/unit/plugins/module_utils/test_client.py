@@ -11,6 +11,7 @@ import json
 
 import pytest
 import requests
+from urllib3.exceptions import MaxRetryError, NewConnectionError
 
 from ansible_collections.apinizer.apiops.plugins.module_utils.client import (
     ApinizerClient,
@@ -85,18 +86,19 @@ def api_error(status, error, description, headers=None, **extra):
 
 
 def make_client(*answers, **kwargs):
-    session = FakeSession(*answers)
-    sleeps = []
+    """A client on a FakeSession (client.session); client.slept records the real sleeps."""
+    slept = []
     kwargs.setdefault('token', TOKEN)
-    client = ApinizerClient(kwargs.pop('url', BASE), sleep=sleeps.append, session=session, **kwargs)
+    client = ApinizerClient(kwargs.pop('url', BASE), sleep=slept.append, session=FakeSession(*answers), **kwargs)
+    client.slept = slept
     client.project = 'demo'
-    return client, session, sleeps
+    return client
 
 
 # ---- paths, quoting, headers ---------------------------------------------------------------
 
 def test_paths_match_the_contract_with_trailing_slashes_and_quoted_names():
-    client, session, _ = make_client(
+    client = make_client(
         ok({'success': True, 'resultList': []}),
         ok({'success': True, 'resultList': [{'name': 'a b/c'}]}),
         deployed(), deployed(), deployed(), deployed(),
@@ -112,7 +114,7 @@ def test_paths_match_the_contract_with_trailing_slashes_and_quoted_names():
     client.list_credentials()
     client.assign_credential_jwk('api user', 'validation', 'k/1')
     client.remove_credential_jwk('api user', 'encryption')
-    assert session.lines() == [
+    assert client.session.lines() == [
         'GET /apiops/projects/demo/jwks/',
         'GET /apiops/projects/demo/jwks/a%20b%2Fc/',
         'POST /apiops/projects/demo/jwks/',
@@ -127,22 +129,22 @@ def test_paths_match_the_contract_with_trailing_slashes_and_quoted_names():
 
 @pytest.mark.parametrize('url', [BASE, BASE + '/', BASE + '/apiops', BASE + '/apiops/'])
 def test_base_url_gets_apiops_exactly_once(url):
-    client, session, _ = make_client(ok({'success': True, 'resultList': []}), url=url)
+    client = make_client(ok({'success': True, 'resultList': []}), url=url)
     client.list_jwks()
-    assert session.calls[0]['url'] == BASE + '/apiops/projects/demo/jwks/'
+    assert client.session.calls[0]['url'] == BASE + '/apiops/projects/demo/jwks/'
 
 
 def test_bearer_header_timeout_and_verify_on_every_request():
-    client, session, _ = make_client(ok({'success': True, 'resultList': []}), deployed(), timeout=7)
+    client = make_client(ok({'success': True, 'resultList': []}), deployed(), timeout=7)
     client.list_jwks()
     client.create_jwk({'name': 'n'})
-    for call in session.calls:
+    for call in client.session.calls:
         assert call['headers']['Authorization'] == 'Bearer ' + TOKEN
         assert call['timeout'] == 7
         assert call['verify'] is True
-    assert 'Content-Type' not in session.calls[0]['headers']
-    assert session.calls[1]['headers']['Content-Type'] == 'application/json'
-    assert session.calls[1]['json'] == {'name': 'n'}
+    assert 'Content-Type' not in client.session.calls[0]['headers']
+    assert client.session.calls[1]['headers']['Content-Type'] == 'application/json'
+    assert client.session.calls[1]['json'] == {'name': 'n'}
 
 
 @pytest.mark.parametrize('validate_certs, ca_path, expected', [
@@ -152,53 +154,53 @@ def test_bearer_header_timeout_and_verify_on_every_request():
     (False, '/etc/ca.pem', False),
 ])
 def test_verify_follows_validate_certs_and_ca_path(validate_certs, ca_path, expected):
-    client, session, _ = make_client(ok({'success': True, 'resultList': []}),
-                                     validate_certs=validate_certs, ca_path=ca_path)
+    client = make_client(ok({'success': True, 'resultList': []}),
+                         validate_certs=validate_certs, ca_path=ca_path)
     client.list_jwks()
-    assert session.calls[0]['verify'] == expected
+    assert client.session.calls[0]['verify'] == expected
 
 
 def test_results_are_unwrapped():
     jwk = {'name': 'k', 'type': 'EC', 'ec': {'kty': 'EC'}}
-    client, _, _ = make_client(ok({'success': True, 'resultList': [{'name': 'k'}]}),
-                               ok({'success': True, 'resultList': [jwk]}),
-                               ok({'success': True, 'resultList': [{'username': 'u'}]}))
+    client = make_client(ok({'success': True, 'resultList': [{'name': 'k'}]}),
+                         ok({'success': True, 'resultList': [jwk]}),
+                         ok({'success': True, 'resultList': [{'username': 'u'}]}))
     assert client.list_jwks() == [{'name': 'k'}]
     assert client.get_jwk('k') == jwk
     assert client.list_credentials() == [{'username': 'u'}]
 
 
 def test_unknown_purpose_is_rejected_before_any_request():
-    client, session, _ = make_client()
+    client = make_client()
     with pytest.raises(ValueError, match='validation, encryption'):
         client.assign_credential_jwk('u', 'signing', 'k')
-    assert session.calls == []
+    assert client.session.calls == []
 
 
 # ---- username/password exchange -----------------------------------------------------------
 
 def test_credentials_are_exchanged_once_and_the_token_is_reused():
-    client, session, _ = make_client(
+    client = make_client(
         ok({'access_token': 'exchanged-tok-777', 'token_type': 'Bearer', 'expires_in': 3600}),
         ok({'success': True, 'resultList': []}),
         ok({'success': True, 'resultList': []}),
         token=None, username='admin', password=PASSWORD)
     client.list_jwks()
     client.list_credentials()
-    assert session.lines() == ['POST /apiops/auth/token', 'GET /apiops/projects/demo/jwks/',
-                               'GET /apiops/projects/demo/credentials/']
-    exchange = session.calls[0]
+    assert client.session.lines() == ['POST /apiops/auth/token', 'GET /apiops/projects/demo/jwks/',
+                                      'GET /apiops/projects/demo/credentials/']
+    exchange = client.session.calls[0]
     assert exchange['data'] == {'grant_type': 'client_credentials', 'client_id': 'admin',
                                 'client_secret': PASSWORD}
     assert 'Authorization' not in exchange['headers']
     assert 'json' not in exchange
-    assert session.calls[1]['headers']['Authorization'] == 'Bearer exchanged-tok-777'
-    assert session.calls[2]['headers']['Authorization'] == 'Bearer exchanged-tok-777'
+    assert client.session.calls[1]['headers']['Authorization'] == 'Bearer exchanged-tok-777'
+    assert client.session.calls[2]['headers']['Authorization'] == 'Bearer exchanged-tok-777'
     assert client.request_count == 3
 
 
 def test_rejected_credentials_name_the_options_and_never_the_password():
-    client, _, _ = make_client(
+    client = make_client(
         api_error(401, 'unauthorized_client', 'Bad credentials for admin / ' + PASSWORD),
         token=None, username='admin', password=PASSWORD)
     with pytest.raises(ApinizerError) as info:
@@ -211,18 +213,18 @@ def test_rejected_credentials_name_the_options_and_never_the_password():
 
 
 def test_token_exchange_is_retried_on_a_transient_failure():
-    client, session, sleeps = make_client(
+    client = make_client(
         FakeResponse(503, text='busy'),
         ok({'access_token': 'exchanged-tok-777'}),
         ok({'success': True, 'resultList': []}),
         token=None, username='admin', password=PASSWORD)
     client.list_jwks()
-    assert session.lines()[:2] == ['POST /apiops/auth/token', 'POST /apiops/auth/token']
-    assert sleeps == [0.5]
+    assert client.session.lines()[:2] == ['POST /apiops/auth/token', 'POST /apiops/auth/token']
+    assert client.slept == [0.5]
 
 
 def test_401_tells_the_user_to_check_the_token():
-    client, _, _ = make_client(api_error(401, 'invalid_token', 'Token is not valid'))
+    client = make_client(api_error(401, 'invalid_token', 'Token is not valid'))
     with pytest.raises(ApinizerError) as info:
         client.list_jwks()
     assert 'apinizer_token' in str(info.value) and 'APINIZER_TOKEN' in str(info.value)
@@ -232,39 +234,39 @@ def test_401_tells_the_user_to_check_the_token():
 # ---- retries ----------------------------------------------------------------------------------
 
 def test_get_is_retried_with_exponential_backoff_then_succeeds():
-    client, session, sleeps = make_client(
+    client = make_client(
         FakeResponse(503), FakeResponse(502), FakeResponse(504), FakeResponse(429),
         ok({'success': True, 'resultList': [{'name': 'k'}]}), retries=4)
     assert client.list_jwks() == [{'name': 'k'}]
-    assert sleeps == [0.5, 1.0, 2.0, 4.0]
+    assert client.slept == [0.5, 1.0, 2.0, 4.0]
     assert client.request_count == 5
     assert client.retries_used == 4
     assert client.retry_warning() == '4 transient failures were retried'
 
 
 def test_backoff_is_capped_at_ten_seconds():
-    client, _, sleeps = make_client(*([FakeResponse(503)] * 7 + [ok({'resultList': []})]),
-                                    retries=7)
+    client = make_client(*([FakeResponse(503)] * 7 + [ok({'resultList': []})]),
+                         retries=7)
     client.list_jwks()
-    assert sleeps == [0.5, 1.0, 2.0, 4.0, 8.0, 10.0, 10.0]
+    assert client.slept == [0.5, 1.0, 2.0, 4.0, 8.0, 10.0, 10.0]
 
 
 def test_retries_are_bounded_and_the_last_error_is_raised():
-    client, session, sleeps = make_client(*[api_error(503, 'unavailable', 'try later')] * 3,
-                                          retries=2)
+    client = make_client(*[api_error(503, 'unavailable', 'try later')] * 3,
+                         retries=2)
     with pytest.raises(ApinizerError) as info:
         client.get_jwk('k')
-    assert len(session.calls) == 3
-    assert sleeps == [0.5, 1.0]
+    assert len(client.session.calls) == 3
+    assert client.slept == [0.5, 1.0]
     assert info.value.status == 503 and info.value.transient
     assert str(info.value) == 'GET /projects/demo/jwks/k/: HTTP 503 unavailable: try later'
 
 
 def test_zero_retries_means_one_attempt():
-    client, session, sleeps = make_client(FakeResponse(503), retries=0)
+    client = make_client(FakeResponse(503), retries=0)
     with pytest.raises(ApinizerError):
         client.list_jwks()
-    assert len(session.calls) == 1 and sleeps == []
+    assert len(client.session.calls) == 1 and client.slept == []
     assert client.retry_warning() is None
 
 
@@ -279,11 +281,11 @@ def test_zero_retries_means_one_attempt():
 def test_retry_after_is_honoured_and_capped(headers, body_extra, expected):
     body = {'error': 'rate_limit_exceeded', 'error_description': 'slow down'}
     body.update(body_extra)
-    client, _, sleeps = make_client(FakeResponse(429, body, headers=headers),
-                                    ok({'success': True, 'resultList': []}))
+    client = make_client(FakeResponse(429, body, headers=headers),
+                         ok({'success': True, 'resultList': []}))
     client.list_jwks()
     assert client.sleeps == [expected]
-    assert sleeps == ([expected] if expected > 0 else [])
+    assert client.slept == ([expected] if expected > 0 else [])
 
 
 @pytest.mark.parametrize('exc', [
@@ -293,14 +295,14 @@ def test_retry_after_is_honoured_and_capped(headers, body_extra, expected):
     requests.exceptions.ChunkedEncodingError('connection broken'),
 ])
 def test_connection_errors_and_timeouts_are_retried(exc):
-    client, _, sleeps = make_client(exc, deployed())
+    client = make_client(exc, deployed())
     assert client.update_jwk('k', {'description': 'x'})[0]['success'] is True
-    assert sleeps == [0.5]
+    assert client.slept == [0.5]
 
 
 def test_a_timeout_that_persists_is_reported_without_a_status():
-    client, _, _ = make_client(*[requests.exceptions.ReadTimeout('read timed out')] * 2,
-                               retries=1, timeout=3)
+    client = make_client(*[requests.exceptions.ReadTimeout('read timed out')] * 2,
+                         retries=1, timeout=3)
     with pytest.raises(ApinizerError) as info:
         client.list_jwks()
     assert info.value.status is None and info.value.transient
@@ -308,20 +310,20 @@ def test_a_timeout_that_persists_is_reported_without_a_status():
 
 
 def test_tls_errors_are_not_retried_and_point_at_ca_path():
-    client, session, _ = make_client(requests.exceptions.SSLError('certificate verify failed'))
+    client = make_client(requests.exceptions.SSLError('certificate verify failed'))
     with pytest.raises(ApinizerError) as info:
         client.list_jwks()
-    assert len(session.calls) == 1
+    assert len(client.session.calls) == 1
     assert not info.value.transient
     assert 'ca_path' in str(info.value)
 
 
 @pytest.mark.parametrize('status', [400, 403, 409, 500])
 def test_non_transient_errors_are_not_retried(status):
-    client, session, sleeps = make_client(api_error(status, 'bad_request', 'nope'))
+    client = make_client(api_error(status, 'bad_request', 'nope'))
     with pytest.raises(ApinizerError) as info:
         client.update_jwk('k', {'description': 'x'})
-    assert len(session.calls) == 1 and sleeps == []
+    assert len(client.session.calls) == 1 and client.slept == []
     assert info.value.status == status and not info.value.transient
     assert client.retries_used == 0
 
@@ -329,28 +331,28 @@ def test_non_transient_errors_are_not_retried(status):
 # ---- POST and the landed() protocol ---------------------------------------------------------
 
 def test_a_transient_post_failure_without_landed_is_raised_not_resent():
-    client, session, sleeps = make_client(FakeResponse(503))
+    client = make_client(FakeResponse(503))
     with pytest.raises(ApinizerError) as info:
         client.create_jwk({'name': 'n'})
-    assert session.lines() == ['POST /apiops/projects/demo/jwks/']
-    assert info.value.transient and sleeps == []
+    assert client.session.lines() == ['POST /apiops/projects/demo/jwks/']
+    assert info.value.transient and client.slept == []
 
 
 def test_a_post_that_landed_is_not_resent():
     checks = []
-    client, session, _ = make_client(requests.exceptions.ReadTimeout('read timed out'))
+    client = make_client(requests.exceptions.ReadTimeout('read timed out'))
     result = client.generate_jwk({'name': 'n'}, landed=lambda: checks.append(1) or True)
     assert result == []
     assert checks == [1]
-    assert session.lines() == ['POST /apiops/projects/demo/jwks/generate']
+    assert client.session.lines() == ['POST /apiops/projects/demo/jwks/generate']
 
 
 def test_a_post_that_did_not_land_is_resent_within_the_budget():
-    client, session, sleeps = make_client(FakeResponse(502), deployed())
+    client = make_client(FakeResponse(502), deployed())
     result = client.create_jwk({'name': 'n'}, landed=lambda: False)
     assert [e['environment'] for e in result] == ['production', 'staging']
-    assert session.lines() == ['POST /apiops/projects/demo/jwks/'] * 2
-    assert sleeps == [0.5]
+    assert client.session.lines() == ['POST /apiops/projects/demo/jwks/'] * 2
+    assert client.slept == [0.5]
     assert client.retries_used == 1
 
 
@@ -361,41 +363,41 @@ def test_landed_is_checked_even_when_the_budget_is_spent():
         calls.append(1)
         return len(calls) == 2
 
-    client, session, _ = make_client(FakeResponse(503), FakeResponse(503), retries=1)
+    client = make_client(FakeResponse(503), FakeResponse(503), retries=1)
     assert client.create_jwk({'name': 'n'}, landed=landed) == []
-    assert len(session.calls) == 2 and len(calls) == 2
+    assert len(client.session.calls) == 2 and len(calls) == 2
 
 
 def test_post_raises_when_it_never_lands():
-    client, session, _ = make_client(*[FakeResponse(503)] * 3, retries=2)
+    client = make_client(*[FakeResponse(503)] * 3, retries=2)
     with pytest.raises(ApinizerError):
         client.create_jwk({'name': 'n'}, landed=lambda: False)
-    assert len(session.calls) == 3
+    assert len(client.session.calls) == 3
 
 
 def test_a_resent_post_answering_already_exists_counts_as_landed():
     answers = iter([False, True])
-    client, session, _ = make_client(
+    client = make_client(
         FakeResponse(504),
         api_error(400, 'bad_request', 'JWK (name: n) is already exist! Try update operation if want to change its value.'))
     assert client.create_jwk({'name': 'n'}, landed=lambda: next(answers)) == []
-    assert len(session.calls) == 2
+    assert len(client.session.calls) == 2
 
 
 def test_a_first_post_answering_already_exists_is_an_error():
-    client, _, _ = make_client(api_error(400, 'bad_request', 'JWK (name: n) is already exist!'))
+    client = make_client(api_error(400, 'bad_request', 'JWK (name: n) is already exist!'))
     with pytest.raises(ApinizerError):
         client.create_jwk({'name': 'n'}, landed=lambda: True)
 
 
 def test_a_retried_delete_answering_not_found_landed_earlier():
-    client, session, _ = make_client(FakeResponse(503), api_error(400, 'bad_request', 'JWK (name: k) is not found!'))
+    client = make_client(FakeResponse(503), api_error(400, 'bad_request', 'JWK (name: k) is not found!'))
     assert client.delete_jwk('k') == []
-    assert len(session.calls) == 2
+    assert len(client.session.calls) == 2
 
 
 def test_a_first_delete_answering_not_found_is_an_error():
-    client, _, _ = make_client(api_error(400, 'bad_request', 'JWK (name: k) is not found!'))
+    client = make_client(api_error(400, 'bad_request', 'JWK (name: k) is not found!'))
     with pytest.raises(ApinizerError) as info:
         client.delete_jwk('k')
     assert info.value.is_not_found()
@@ -404,17 +406,17 @@ def test_a_first_delete_answering_not_found_is_an_error():
 # ---- not found ----------------------------------------------------------------------------------
 
 def test_get_jwk_returns_none_for_the_documented_400_not_found():
-    client, _, _ = make_client(api_error(400, 'bad_request', 'JWK (name: k) is not found!'))
+    client = make_client(api_error(400, 'bad_request', 'JWK (name: k) is not found!'))
     assert client.get_jwk('k') is None
 
 
 def test_get_jwk_returns_none_for_404():
-    client, _, _ = make_client(api_error(404, 'not_found', 'no such thing'))
+    client = make_client(api_error(404, 'not_found', 'no such thing'))
     assert client.get_jwk('k') is None
 
 
 def test_get_jwk_raises_for_an_unknown_project():
-    client, _, _ = make_client(api_error(
+    client = make_client(api_error(
         404, 'not_found', 'Project(nope) was not found or user does not have privilege to access it!'))
     with pytest.raises(ApinizerError) as info:
         client.get_jwk('k', project='nope')
@@ -437,7 +439,7 @@ def test_is_not_found(status, description, expected):
 # ---- error text ---------------------------------------------------------------------------------
 
 def test_error_string_matches_the_documented_shape():
-    client, _, _ = make_client(api_error(400, 'bad_request', 'JWK (name: x) is not found! Try create operation.'))
+    client = make_client(api_error(400, 'bad_request', 'JWK (name: x) is not found! Try create operation.'))
     with pytest.raises(ApinizerError) as info:
         client.update_jwk('x', {'description': 'd'})
     e = info.value
@@ -447,8 +449,8 @@ def test_error_string_matches_the_documented_shape():
 
 
 def test_validation_errors_are_kept_and_shown():
-    client, _, _ = make_client(api_error(400, 'validation_failed', 'Validation failed',
-                                         validation_errors=[{'field': 'name', 'message': 'must not be empty'}]))
+    client = make_client(api_error(400, 'validation_failed', 'Validation failed',
+                         validation_errors=[{'field': 'name', 'message': 'must not be empty'}]))
     with pytest.raises(ApinizerError) as info:
         client.create_jwk({'name': ''})
     assert info.value.validation_errors == [{'field': 'name', 'message': 'must not be empty'}]
@@ -457,7 +459,7 @@ def test_validation_errors_are_kept_and_shown():
 
 def test_a_non_json_error_body_gives_status_and_reason_only():
     html = '<html><body>Bad gateway, upstream said Authorization: Bearer %s</body></html>' % TOKEN
-    client, _, _ = make_client(FakeResponse(502, text=html), retries=0)
+    client = make_client(FakeResponse(502, text=html), retries=0)
     with pytest.raises(ApinizerError) as info:
         client.list_jwks()
     assert str(info.value) == 'GET /projects/demo/jwks/: HTTP 502 Bad Gateway'
@@ -465,7 +467,7 @@ def test_a_non_json_error_body_gives_status_and_reason_only():
 
 
 def test_a_non_json_success_body_is_an_error():
-    client, _, _ = make_client(FakeResponse(200, text='<html>login page</html>'))
+    client = make_client(FakeResponse(200, text='<html>login page</html>'))
     with pytest.raises(ApinizerError, match='not JSON'):
         client.list_jwks()
 
@@ -473,8 +475,8 @@ def test_a_non_json_success_body_is_an_error():
 # ---- secrets ---------------------------------------------------------------------------------------
 
 def test_a_token_echoed_by_the_server_is_masked():
-    client, _, _ = make_client(api_error(403, 'forbidden', 'Token %s may not access project demo' % TOKEN,
-                                         validation_errors=[{'field': 'token', 'message': TOKEN}]))
+    client = make_client(api_error(403, 'forbidden', 'Token %s may not access project demo' % TOKEN,
+                         validation_errors=[{'field': 'token', 'message': TOKEN}]))
     with pytest.raises(ApinizerError) as info:
         client.list_jwks()
     e = info.value
@@ -484,9 +486,9 @@ def test_a_token_echoed_by_the_server_is_masked():
 
 
 def test_an_exchanged_token_echoed_by_the_server_is_masked():
-    client, _, _ = make_client(ok({'access_token': 'exchanged-tok-777'}),
-                               api_error(403, 'forbidden', 'exchanged-tok-777 is read-only'),
-                               token=None, username='admin', password=PASSWORD)
+    client = make_client(ok({'access_token': 'exchanged-tok-777'}),
+                         api_error(403, 'forbidden', 'exchanged-tok-777 is read-only'),
+                         token=None, username='admin', password=PASSWORD)
     with pytest.raises(ApinizerError) as info:
         client.list_jwks()
     assert 'exchanged-tok-777' not in str(info.value)
@@ -496,7 +498,7 @@ def test_request_bodies_never_reach_the_error_text():
     body = {'name': 'n', 'jwkStr': json.dumps({'kty': 'RSA', 'd': PRIVATE_D})}
     for answer in (api_error(400, 'bad_request', 'JWK type can not be empty!'),
                    requests.exceptions.ConnectionError('connection refused')):
-        client, _, _ = make_client(answer)
+        client = make_client(answer)
         with pytest.raises(ApinizerError) as info:
             client.create_jwk(body)
         assert PRIVATE_D not in str(info.value)
@@ -504,7 +506,7 @@ def test_request_bodies_never_reach_the_error_text():
 
 
 def test_a_connection_error_text_is_masked():
-    client, _, _ = make_client(requests.exceptions.ConnectionError('proxy rejected Bearer ' + TOKEN), retries=0)
+    client = make_client(requests.exceptions.ConnectionError('proxy rejected Bearer ' + TOKEN), retries=0)
     with pytest.raises(ApinizerError) as info:
         client.list_jwks()
     assert TOKEN not in str(info.value) and 'connection error' in str(info.value)
@@ -522,7 +524,7 @@ def test_parse_deployment_full_success():
 
 
 def test_parse_deployment_partial_failure():
-    client, _, _ = make_client(deployed(('production', True, 'ok'), ('staging', False, 'gateway down')))
+    client = make_client(deployed(('production', True, 'ok'), ('staging', False, 'gateway down')))
     deployment = client.update_jwk('k', {'description': 'd'})
     assert deployment_failed(deployment) == [
         {'environment': 'staging', 'success': False, 'message': 'gateway down'}]
@@ -541,15 +543,15 @@ def test_parse_deployment_without_a_result(body):
 
 
 def test_a_retried_assignment_removal_answering_400_landed_earlier():
-    client, session, _ = make_client(
+    client = make_client(
         requests.exceptions.ReadTimeout('read timed out'),
         api_error(400, 'bad_request', 'No JWK is assigned to credential (username: u) for validation!'))
     assert client.remove_credential_jwk('u', 'validation') == []
-    assert len(session.calls) == 2
+    assert len(client.session.calls) == 2
 
 
 def test_a_retried_delete_in_an_unknown_project_is_still_an_error():
-    client, _, _ = make_client(FakeResponse(503), api_error(
+    client = make_client(FakeResponse(503), api_error(
         404, 'not_found', 'Project(nope) was not found or user does not have privilege to access it!'))
     with pytest.raises(ApinizerError) as info:
         client.delete_jwk('k', project='nope')
@@ -557,11 +559,12 @@ def test_a_retried_delete_in_an_unknown_project_is_still_an_error():
 
 
 def test_connection_errors_show_the_reason_not_the_whole_url():
-    try:
-        requests.get('http://127.0.0.1:1/apiops/projects/demo/jwks/', timeout=2)
-    except requests.exceptions.ConnectionError as exc:
-        refused = exc
-    client, _, _ = make_client(refused, retries=0)
+    # The shape requests raises for a refused connection: ConnectionError(MaxRetryError(reason)).
+    reason = NewConnectionError(None, "HTTPConnection(host='127.0.0.1', port=1): Failed to establish "
+                                      "a new connection: [Errno 111] Connection refused")
+    refused = requests.exceptions.ConnectionError(
+        MaxRetryError(None, '/apiops/projects/demo/jwks/', reason))
+    client = make_client(refused, retries=0)
     with pytest.raises(ApinizerError) as info:
         client.list_jwks()
     text = str(info.value)
