@@ -630,8 +630,8 @@ def api_jwk_to_jwk(api_jwk):
     if jwk.get('use') is not None:
         use = normalize_use(jwk['use'])
         jwk['use'] = USE_TO_MEMBER.get(use, jwk['use'])
-    if jwk.get('alg') is not None:
-        jwk['alg'] = normalize_alg(jwk['alg'])
+    if jwk.get('alg') is not None and canonical_algorithm(jwk['alg']) is None:
+        jwk['alg'] = normalize_alg(jwk['alg'])  # an enum spelling; a JOSE name (even RFC 'dir') stays as is
     if 'crv' in jwk:
         jwk['crv'] = normalize_curve(jwk['crv'])
     return jwk

@@ -684,3 +684,13 @@ def test_compare_sources(keys, server_source, server_url, params, expected):
 def test_jwk_set_leaves_out_oct_keys(keys):
     doc = J.jwk_set([_api_jwk(keys['OCT']), _api_jwk(keys['OKP'])])
     assert [k['kty'] for k in doc['keys']] == ['OKP']
+
+
+@pytest.mark.parametrize('member_alg,public_alg,described_alg', [
+    ('dir', 'dir', 'DIR'), ('A256KW', 'A256KW', 'A256KW'), ('PBES2_HS256_A128KW', 'PBES2-HS256+A128KW', 'PBES2-HS256+A128KW'),
+])
+def test_alg_spellings_from_the_server(keys, member_alg, public_alg, described_alg):
+    api = _api_jwk(dict(keys['OCT'], alg=member_alg, use='enc'))
+    assert J.api_jwk_to_jwk(api)['alg'] == public_alg
+    assert J.describe(api)['alg'] == described_alg
+    assert J.compare(J.desired_facts({'name': 'my-jwk', 'algorithm': described_alg.lower()}), api)['replace'] == {}
