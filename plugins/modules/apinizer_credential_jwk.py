@@ -84,9 +84,10 @@ notes:
   - The public Apinizer reference documents no field that shows a credential's current
     JWK. This module relies on C(validationJwkName) and C(encryptionJwkName) in the
     credential list; see the description for what happens when they are missing.
-  - Request budget per run is 1 request for a no-op, 2 or 3 for an assignment
-    (credential list, JWK lookup in the project and, if needed, in C(admin), then the
-    write), 2 for a removal.
+  - Requests per run, without retries - 1 for a no-op; 3 for an assignment (credential
+    list, JWK list of the project, the write), 4 when the JWK lives in C(admin); 2 for a
+    removal. The JWK lookup reads the JWK lists, which carry no key material.
+  - Invalid O(purpose) or a missing O(jwk_name) fail before any request.
 seealso:
   - module: apinizer.apiops.apinizer_jwk
   - module: apinizer.apiops.apinizer_jwk_info
