@@ -283,7 +283,7 @@ class ApinizerClient(object):
         self.project = None
         self.request_count = 0
         self.retries_used = 0
-        self.sleeps = []
+        self.sleeps = []  # every backoff delay chosen, in order (0 included); for tests and debugging
 
     # ---- construction from a module -------------------------------------------------------
 
@@ -327,8 +327,9 @@ class ApinizerClient(object):
         if ca_path and validate_certs and not os.path.exists(ca_path):
             module.fail_json(msg='ca_path %s does not exist.' % ca_path)
         if not validate_certs:
-            module.warn('validate_certs is false: the TLS certificate of %s is not verified. '
-                        'Use ca_path to trust a private CA instead.' % url)
+            module.warn('validate_certs is false: the TLS certificate of %s is not verified%s. '
+                        'Use ca_path to trust a private CA instead.'
+                        % (url, ' (ca_path is ignored)' if ca_path else ''))
         client = cls(url, token=token, username=username, password=password,
                      validate_certs=validate_certs, ca_path=ca_path, timeout=timeout,
                      retries=retries, **kwargs)
