@@ -28,7 +28,12 @@ description:
 extends_documentation_fragment:
   - apinizer.apiops.connection
   - ansible.builtin.action_common_attributes
+  - ansible.builtin.action_common_attributes.actiongroups
 attributes:
+  action_group:
+    support: full
+    membership:
+      - apinizer.apiops.apinizer
   check_mode:
     support: full
     details:
@@ -466,6 +471,8 @@ diff:
   sample: {"before": {"name": "k", "curve": "P-256"}, "after": {"name": "k", "curve": "P-521"}}
 """
 
+import json
+
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.apinizer.apiops.plugins.module_utils import jwk as jwkutil
@@ -501,8 +508,7 @@ def argument_spec():
         expiration=dict(type='str'),
         password_salt_length=dict(type='int', no_log=False),
         password_iteration_count=dict(type='int', no_log=False),
-        # type json: a dict is serialised once, so no_log masks the whole document and not every
-        # short leaf value ("RSA", "sig", the kid) wherever it appears in the output.
+        # type json: one parser for a dict and a JSON string (see narrow_jwk_no_log for no_log).
         jwk=dict(type='json', no_log=True),
         url=dict(type='str'),
         url_connect_timeout=dict(type='int'),
@@ -536,6 +542,59 @@ def compare_sourced(params, api_jwk, replace):
     if wanted == 'url' and server_url and params.get('url') and server_url != params['url']:
         replace['url'] = (server_url, params['url'])
     return replace
+
+
+# Members of a JWK that are public (RFC 7517/7518/8037); everything else of a user's JWK stays masked.
+_PUBLIC_MEMBERS = frozenset(('kty', 'kid', 'use', 'alg', 'crv', 'n', 'e', 'x', 'y', 'key_ops',
+                             'x5u', 'x5c', 'x5t', 'x5t#S256'))
+
+
+def _leaves(value):
+    if isinstance(value, dict):
+        for item in value.values():
+            for leaf in _leaves(item):
+                yield leaf
+    elif isinstance(value, list):
+        for item in value:
+            for leaf in _leaves(item):
+                yield leaf
+    elif value is not None and not isinstance(value, bool):
+        yield '%s' % value
+
+
+def narrow_jwk_no_log(module):
+    """Keep no_log of the ``jwk`` option on its secret members only.
+
+    AnsibleModule registers every leaf of a no_log dict as a secret before the ``json`` type turns
+    it into one string, and then masks those strings wherever they appear in the result: "RSA",
+    "sig", the kid, the public modulus. Unmask the public members of the user's JWK (or JWK Set);
+    the whole document and every other member (d, p, q, dp, dq, qi, oth, k, unknown ones) stay
+    masked, and so do the values of the other no_log options (token, password).
+    """
+    raw = module.params.get('jwk')
+    if not raw:
+        return
+    # The json type strips the string: register the value the module holds, not only the raw one.
+    module.no_log_values.add(raw)
+    try:
+        doc = json.loads(raw)
+    except ValueError:
+        return  # not JSON: one opaque string, masked as a whole
+    if not isinstance(doc, dict):
+        return
+    keys = doc.get('keys') if 'kty' not in doc else [doc]
+    if not isinstance(keys, list):
+        return
+    public, secret = set(), set()
+    for key in keys:
+        if not isinstance(key, dict):
+            continue
+        for member, value in key.items():
+            (public if member in _PUBLIC_MEMBERS else secret).update(_leaves(value))
+    for option in ('apinizer_token', 'apinizer_password'):
+        if module.params.get(option):
+            secret.add(module.params[option])
+    module.no_log_values.difference_update(public - secret)
 
 
 def describe_differences(replace):
@@ -682,6 +741,8 @@ def main():
         required_together=CONNECTION_REQUIRED_TOGETHER,
         supports_check_mode=True,
     )
+
+    narrow_jwk_no_log(module)
 
     # Every problem at once, before the first request.
     problems = jwkutil.validate_jwk_params(module.params)

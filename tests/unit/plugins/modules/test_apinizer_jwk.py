@@ -1,0 +1,487 @@
+# -*- coding: utf-8 -*-
+# Copyright: apinizer.apiops contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""apinizer_jwk decision logic against a faked client.
+
+The fake keeps JWKs in the API's shape and records every call, so each test can assert the
+exact requests a run would send (a no-op is one GET; check mode never writes).
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import copy
+import json
+
+import pytest
+
+from ansible.module_utils.testing import patch_module_args
+
+from ansible_collections.apinizer.apiops.plugins.module_utils.client import ApinizerError
+from ansible_collections.apinizer.apiops.plugins.modules import apinizer_jwk
+
+try:
+    from unittest import mock
+except ImportError:  # pragma: no cover
+    import mock
+
+# RFC 7517 A.1 / RFC 7638 3.1: a 2048-bit RSA public key and its known thumbprint.
+RSA_N = ('0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiF'
+         'V4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnY'
+         'b9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw'
+         '0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw')
+RSA_THUMBPRINT = 'NzbLsXh8uDCcd-6MNwXF4W_7noWXFZAfHkxZsRGC9Xs'
+RSA_KEY = {'kty': 'RSA', 'n': RSA_N, 'e': 'AQAB', 'alg': 'RS256', 'use': 'sig', 'kid': '2011-04-29'}
+# RFC 7517 A.2: an EC P-256 key with its private member d.
+EC_D = '870MB6gfuTJ4HtUnUvYMyJpr5eUZNP4Bk43bVdj3eAE'
+EC_KEY = {'kty': 'EC', 'crv': 'P-256', 'x': 'MKBCTNIcKUSDii11ySs3526iDZ8AiTo7Tu6KPAqv7D4',
+          'y': '4Etl6SRW2YiLUrN5vfvVHuhp7x8PxltmWWlbbM4IFyM', 'd': EC_D, 'use': 'sig', 'alg': 'ES256', 'kid': 'ec-1'}
+# RFC 8037 A.1/A.2: Ed25519.
+OKP_KEY = {'kty': 'OKP', 'crv': 'Ed25519', 'x': '11qYAYKxCrfVS_7TyWQHOg7hcvPapiMlrwIaaPcHURo',
+           'd': 'nWGxne_9WmC6hEr0kuwsxERJxWl7MmkZcDusAxyuf2A', 'use': 'sig', 'alg': 'EdDSA', 'kid': 'okp-1'}
+
+MATERIAL = {('RSA', 2048): RSA_KEY, ('EC', 'P256'): EC_KEY, ('OKP', 'ED25519'): OKP_KEY}
+
+OK_DEPLOYMENT = [{'environment': 'production', 'success': True, 'message': 'deployed'},
+                 {'environment': 'staging', 'success': True, 'message': 'deployed'}]
+
+
+def api_jwk(name, key, source='GENERATE', description=None, source_url=None):
+    """A Jwk as GET /jwks/{name}/ answers it: metadata plus the type-named member."""
+    kty = key['kty'].upper()
+    return {'name': name, 'description': description, 'projectId': 'p1', 'sourceType': source,
+            'sourceId': None, 'sourceUrl': source_url, 'type': kty, 'kid': key.get('kid'),
+            kty.lower(): copy.deepcopy(key)}
+
+
+class FakeClient(object):
+    """In-memory stand-in for ApinizerClient; records (method, target, body) per call."""
+
+    def __init__(self, jwks=None, deployment=None, error=None, retries_used=0):
+        self.jwks = dict((j['name'], j) for j in (jwks or []))
+        self.deployment = deployment if deployment is not None else OK_DEPLOYMENT
+        self.error = error  # raised by the first call
+        self.retries_used = retries_used
+        self.calls = []
+        self.landed = []
+
+    @property
+    def writes(self):
+        return [c for c in self.calls if c[0] != 'GET']
+
+    def retry_warning(self):
+        return '%d transient failure(s) retried' % self.retries_used if self.retries_used else None
+
+    def _record(self, *call):
+        self.calls.append(call)
+        if self.error is not None:
+            raise self.error
+
+    def get_jwk(self, name, project=None):
+        self._record('GET', name, None)
+        return copy.deepcopy(self.jwks.get(name))
+
+    def generate_jwk(self, body, project=None, landed=None):
+        self._record('POST', 'generate', body)
+        self.landed.append(landed)
+        member = body[body['type'].lower()]
+        key = dict(MATERIAL[(body['type'], member.get('keySize') or member.get('curveType'))])
+        key['kid'] = body.get('kid', key['kid'])
+        self.jwks[body['name']] = api_jwk(body['name'], key, description=body.get('description'))
+        return self.deployment
+
+    def create_jwk(self, body, project=None, landed=None):
+        self._record('POST', 'create', body)
+        self.landed.append(landed)
+        if body['sourceType'] == 'COPY_PASTE':
+            key = json.loads(body['jwkStr'])
+        else:
+            key = dict(RSA_KEY, kid=body.get('kid', 'derived'))
+        self.jwks[body['name']] = api_jwk(body['name'], key, source=body['sourceType'],
+                                          description=body.get('description'), source_url=body.get('url'))
+        return self.deployment
+
+    def update_jwk(self, name, body, project=None):
+        self._record('PUT', name, body)
+        self.jwks[name]['description'] = body['description']
+        if self.jwks[name]['sourceType'] not in ('GENERATE', 'COPY_PASTE'):
+            self.jwks[name].update(sourceType='COPY_PASTE', sourceUrl=None)
+        return self.deployment
+
+    def delete_jwk(self, name, project=None):
+        self._record('DELETE', name, None)
+        del self.jwks[name]
+        return self.deployment
+
+
+@pytest.fixture
+def run(capsys):
+    """run(args, client, check=False, diff=False) -> (result dict, client); never contacts anything."""
+
+    def _run(args, client, check=False, diff=False):
+        module_args = dict(apinizer_url='https://apinizer.invalid', apinizer_token='unit-token-secret',
+                           project='demo')
+        module_args.update(args)
+        if check:
+            module_args['_ansible_check_mode'] = True
+        if diff:
+            module_args['_ansible_diff'] = True
+        with patch_module_args(module_args):
+            with mock.patch.object(apinizer_jwk.ApinizerClient, 'from_module', return_value=client) as factory:
+                with pytest.raises(SystemExit):
+                    apinizer_jwk.main()
+        out = capsys.readouterr().out
+        result = json.loads(out)
+        result['_stdout'] = out
+        result['_client_built'] = factory.called
+        return result
+
+    return _run
+
+
+def warnings(result):
+    """Warning texts; ansible-core 2.19 reports each warning as {"event": {"msg": ...}}."""
+    texts = []
+    for warning in result.get('warnings', []):
+        texts.append(warning['event']['msg'] if isinstance(warning, dict) else warning)
+    return texts
+
+
+RSA_TASK = dict(name='signing', key_type='RSA', key_size=2048, algorithm='RS256', kid='2011-04-29')
+
+
+# ---- present: create, no-op ------------------------------------------------------------------
+
+def test_noop_is_one_get_and_unchanged(run):
+    client = FakeClient([api_jwk('signing', RSA_KEY)])
+    result = run(RSA_TASK, client)
+    assert result['changed'] is False
+    assert client.calls == [('GET', 'signing', None)]
+    assert result['jwk']['thumbprint'] == RSA_THUMBPRINT
+    assert result['jwk']['key_size'] == 2048
+    assert result['actions'] == []
+    assert 'warnings' not in result
+
+
+def test_create_generates_with_enum_spelling_and_reads_back(run):
+    client = FakeClient()
+    result = run(dict(RSA_TASK, description='orders'), client)
+    assert result['changed'] is True
+    assert [c[:2] for c in client.calls] == [('GET', 'signing'), ('POST', 'generate'), ('GET', 'signing')]
+    body = client.calls[1][2]
+    assert body['type'] == 'RSA'
+    assert body['rsa']['algorithm'] == 'RSA256'  # the generate endpoint's enum, not RS256
+    assert body['rsa']['keySize'] == 2048
+    assert body['kid'] == '2011-04-29'
+    assert result['jwk']['name'] == 'signing'
+    assert result['jwk']['alg'] == 'RS256'
+    assert result['actions'] == ['create']
+    assert result['deployment'] == OK_DEPLOYMENT
+
+
+def test_create_passes_a_landed_check_that_reads_the_name(run):
+    client = FakeClient()
+    run(RSA_TASK, client)
+    landed = client.landed[0]
+    assert callable(landed)
+    assert landed() is True  # the JWK exists now
+    assert client.calls[-1] == ('GET', 'signing', None)
+
+
+def test_create_in_check_mode_writes_nothing(run):
+    client = FakeClient()
+    result = run(RSA_TASK, client, check=True)
+    assert result['changed'] is True
+    assert client.writes == []
+    assert client.calls == [('GET', 'signing', None)]
+    assert result['actions'] == ['create']
+    assert result['jwk'] == {}
+
+
+def test_create_from_jwk_sends_jose_spelling_and_only_the_public_key_matters(run):
+    client = FakeClient()
+    jwk_set = {'keys': [dict(EC_KEY), dict(RSA_KEY)]}
+    result = run(dict(name='imported', source='jwk', jwk=json.dumps(jwk_set), kid='2011-04-29'), client)
+    assert result['changed'] is True
+    body = client.calls[1][2]
+    assert body['sourceType'] == 'COPY_PASTE'
+    assert json.loads(body['jwkStr'])['n'] == RSA_N  # the selected key only
+    assert result['jwk']['thumbprint'] == RSA_THUMBPRINT
+    # second run with the key given as a dict: no change, one request
+    client.calls = []
+    result = run(dict(name='imported', source='jwk', jwk=dict(RSA_KEY)), client)
+    assert result['changed'] is False
+    assert client.calls == [('GET', 'imported', None)]
+
+
+def test_other_key_material_is_a_thumbprint_difference(run):
+    client = FakeClient([api_jwk('imported', RSA_KEY, source='COPY_PASTE')])
+    other = dict(RSA_KEY, n=RSA_N[:-4] + 'AAAA')
+    result = run(dict(name='imported', source='jwk', jwk=other), client)
+    assert result['failed'] is True
+    assert 'thumbprint' in result['msg']
+    assert RSA_N[:-4] + 'AAAA' not in result['_stdout']  # differences name thumbprints, never material
+    assert RSA_N not in result['msg']
+    assert client.writes == []
+
+
+# ---- description updates ---------------------------------------------------------------------
+
+def test_description_only_is_an_in_place_update(run):
+    client = FakeClient([api_jwk('signing', RSA_KEY, description='old')])
+    result = run(dict(RSA_TASK, description='new'), client)
+    assert result['changed'] is True
+    assert client.writes == [('PUT', 'signing', {'description': 'new'})]
+    assert result['actions'] == ['update']
+    assert result['jwk']['description'] == 'new'
+    assert 'warnings' not in result  # a generated key has no source to lose
+
+
+def test_description_update_of_sourced_jwk_warns_about_detaching_and_is_stable(run):
+    url = 'https://keys.example.com/jwks.json'
+    client = FakeClient([api_jwk('remote', RSA_KEY, source='URL', source_url=url, description='old')])
+    task = dict(name='remote', source='url', url=url, description='new')
+    result = run(task, client)
+    assert result['changed'] is True
+    assert any('detaches' in w for w in warnings(result))
+    assert client.jwks['remote']['sourceType'] == 'COPY_PASTE'
+    # the detached copy still matches the task that created it
+    client.calls = []
+    result = run(task, client)
+    assert result['changed'] is False
+    assert client.calls == [('GET', 'remote', None)]
+
+
+def test_a_changed_url_is_a_difference(run):
+    client = FakeClient([api_jwk('remote', RSA_KEY, source='URL', source_url='https://a.example/jwks')])
+    result = run(dict(name='remote', source='url', url='https://b.example/jwks'), client)
+    assert result['failed'] is True
+    assert 'url: the server has https://a.example/jwks' in result['msg']
+
+
+# ---- regenerate ------------------------------------------------------------------------------
+
+EC_TASK = dict(name='ec', key_type='EC', curve='P-384', algorithm='ES384', kid='ec-1')
+
+
+def test_regenerate_fail_names_every_difference_and_the_way_out(run):
+    client = FakeClient([api_jwk('ec', EC_KEY)])
+    result = run(EC_TASK, client)
+    assert result['failed'] is True
+    assert 'curve: the server has P-256, the task asks for P-384' in result['msg']
+    assert 'alg: the server has ES256, the task asks for ES384' in result['msg']
+    assert 'regenerate: when_different' in result['msg']
+    assert client.writes == []
+    assert EC_D not in result['_stdout']
+
+
+def test_regenerate_fail_also_fails_in_check_mode_without_writing(run):
+    client = FakeClient([api_jwk('ec', EC_KEY)])
+    result = run(EC_TASK, client, check=True)
+    assert result['failed'] is True
+    assert client.writes == []
+
+
+def test_regenerate_never_leaves_it_and_warns(run):
+    client = FakeClient([api_jwk('ec', EC_KEY)])
+    result = run(dict(EC_TASK, regenerate='never'), client)
+    assert result['changed'] is False
+    assert client.calls == [('GET', 'ec', None)]
+    assert any('curve' in w and 'regenerate is never' in w for w in warnings(result))
+    assert len(result['differences']) == 2
+
+
+def test_regenerate_never_still_updates_the_description(run):
+    client = FakeClient([api_jwk('ec', EC_KEY, description='a')])
+    result = run(dict(EC_TASK, regenerate='never', description='b'), client)
+    assert result['changed'] is True
+    assert client.writes == [('PUT', 'ec', {'description': 'b'})]
+
+
+def test_regenerate_when_different_replaces(run):
+    client = FakeClient([api_jwk('ec', EC_KEY)])
+    MATERIAL[('EC', 'P384')] = dict(EC_KEY, crv='P-384', x='A' * 64, y='B' * 64, alg='ES384')
+    try:
+        result = run(dict(EC_TASK, regenerate='when_different'), client)
+    finally:
+        del MATERIAL[('EC', 'P384')]
+    assert result['changed'] is True
+    assert [c[:2] for c in client.calls] == [('GET', 'ec'), ('DELETE', 'ec'), ('POST', 'generate'), ('GET', 'ec')]
+    assert client.calls[2][2]['ec']['curveType'] == 'P384'
+    assert result['actions'] == ['delete', 'create']
+    assert result['jwk']['curve'] == 'P-384'
+
+
+@pytest.mark.parametrize('regenerate', ['when_different', 'always'])
+def test_regenerate_in_check_mode_writes_nothing(run, regenerate):
+    client = FakeClient([api_jwk('ec', EC_KEY)])
+    result = run(dict(EC_TASK, regenerate=regenerate), client, check=True)
+    assert result['changed'] is True
+    assert client.calls == [('GET', 'ec', None)]
+    assert result['actions'] == ['delete', 'create']
+    assert result['jwk']['curve'] == 'P-256'  # what exists: nothing was replaced
+
+
+def test_regenerate_always_replaces_an_equal_jwk(run):
+    client = FakeClient([api_jwk('signing', RSA_KEY)])
+    result = run(dict(RSA_TASK, regenerate='always'), client)
+    assert result['changed'] is True
+    assert [c[0] for c in client.writes] == ['DELETE', 'POST']
+
+
+def test_a_fact_the_server_does_not_report_is_no_difference(run):
+    key = dict(RSA_KEY)
+    del key['use'], key['alg']
+    client = FakeClient([api_jwk('signing', key)])
+    result = run(dict(RSA_TASK, use='signature'), client)
+    assert result['changed'] is False
+
+
+# ---- absent ----------------------------------------------------------------------------------
+
+def test_absent_deletes(run):
+    client = FakeClient([api_jwk('signing', RSA_KEY)])
+    result = run(dict(name='signing', state='absent'), client, diff=True)
+    assert result['changed'] is True
+    assert client.writes == [('DELETE', 'signing', None)]
+    assert result['diff']['after'] == {}
+    assert result['diff']['before']['thumbprint'] == RSA_THUMBPRINT
+
+
+def test_absent_when_missing_is_one_get(run):
+    client = FakeClient()
+    result = run(dict(name='signing', state='absent'), client)
+    assert result['changed'] is False
+    assert client.calls == [('GET', 'signing', None)]
+
+
+def test_absent_in_check_mode_writes_nothing(run):
+    client = FakeClient([api_jwk('signing', RSA_KEY)])
+    result = run(dict(name='signing', state='absent'), client, check=True)
+    assert result['changed'] is True
+    assert client.writes == []
+    assert 'signing' in client.jwks
+
+
+# ---- validation ------------------------------------------------------------------------------
+
+def test_bad_input_fails_before_any_request_listing_every_problem(run):
+    client = FakeClient()
+    result = run(dict(name='bad', key_type='RSA', key_size=1024, algorithm='ES256'), client)
+    assert result['failed'] is True
+    assert result['_client_built'] is False
+    assert client.calls == []
+    assert len(result['problems']) >= 2
+    assert 'key_size' in result['msg'] and 'algorithm' in result['msg']
+    assert '2048' in result['msg']  # the allowed values
+
+
+def test_malformed_jwk_names_the_option_without_echoing_it(run):
+    client = FakeClient()
+    secret = '{"kty": "EC", "d": "supersecretvalue", '
+    result = run(dict(name='bad', source='jwk', jwk=secret), client)
+    assert result['failed'] is True
+    assert client.calls == []
+    assert 'jwk' in result['msg']
+    assert 'supersecretvalue' not in result['_stdout']
+
+
+def test_set_without_kid_fails_with_the_available_kids(run):
+    client = FakeClient()
+    result = run(dict(name='bad', source='jwk', jwk={'keys': [EC_KEY, RSA_KEY]}), client)
+    assert result['failed'] is True
+    assert client.calls == []
+    assert 'ec-1' in result['msg'] and '2011-04-29' in result['msg']
+    assert EC_D not in result['_stdout']
+
+
+# ---- deployment, errors, retries -------------------------------------------------------------
+
+FAILED_DEPLOYMENT = [{'environment': 'production', 'success': True, 'message': 'deployed'},
+                     {'environment': 'staging', 'success': False, 'message': 'gateway unreachable'}]
+
+
+def test_failed_environment_fails_the_task_by_default(run):
+    client = FakeClient(deployment=FAILED_DEPLOYMENT)
+    result = run(RSA_TASK, client)
+    assert result['failed'] is True
+    assert result['changed'] is True  # the JWK was saved
+    assert 'staging: gateway unreachable' in result['msg']
+    assert result['failed_environments'] == ['staging']
+    assert result['deployment'] == FAILED_DEPLOYMENT
+
+
+def test_failed_environment_is_a_warning_when_asked(run):
+    client = FakeClient(deployment=FAILED_DEPLOYMENT)
+    result = run(dict(RSA_TASK, fail_on_deploy_error=False), client)
+    assert result.get('failed') is not True
+    assert result['changed'] is True
+    assert any('staging: gateway unreachable' in w for w in warnings(result))
+    assert result['jwk']['name'] == 'signing'
+
+
+def test_api_error_is_surfaced_with_status_and_code(run):
+    error = ApinizerError(status=404, error='not_found', method='GET', path='/projects/nope/jwks/signing/',
+                          error_description='Project(nope) was not found or user does not have privilege to '
+                                            'access it!')
+    client = FakeClient(error=error)
+    result = run(RSA_TASK, client)
+    assert result['failed'] is True
+    assert result['status'] == 404
+    assert result['error'] == 'not_found'
+    assert 'Project(nope) was not found' in result['msg']
+    assert 'unit-token-secret' not in result['_stdout']
+
+
+def test_retries_are_reported(run):
+    client = FakeClient([api_jwk('signing', RSA_KEY)], retries_used=2)
+    result = run(RSA_TASK, client)
+    assert result['changed'] is False
+    assert any('2 transient' in w for w in warnings(result))
+
+
+# ---- output: diff, private members -----------------------------------------------------------
+
+def test_diff_shows_metadata_and_thumbprint_never_material(run):
+    client = FakeClient([api_jwk('ec', EC_KEY, description='a')])
+    result = run(dict(name='ec', key_type='EC', curve='P-256', description='b'), client, diff=True)
+    diff = result['diff']
+    assert diff['before']['description'] == 'a'
+    assert diff['after']['description'] == 'b'
+    assert diff['before']['curve'] == 'P-256'
+    assert diff['before']['thumbprint'] == diff['after']['thumbprint']
+    dumped = json.dumps(diff)
+    assert EC_D not in dumped and EC_KEY['x'] not in dumped
+
+
+def test_create_diff_in_check_mode_shows_the_requested_facts(run):
+    client = FakeClient()
+    result = run(dict(name='ec', key_type='EC', curve='P-521'), client, check=True, diff=True)
+    assert result['diff']['before'] == {}
+    assert result['diff']['after']['curve'] == 'P-521'
+    assert result['diff']['after']['alg'] == 'ES512'
+
+
+def test_private_members_only_on_request(run):
+    client = FakeClient([api_jwk('ec', EC_KEY)])
+    result = run(dict(name='ec', key_type='EC'), client)
+    assert EC_D not in result['_stdout']
+    assert 'private_jwk' not in result['jwk']
+    assert 'd' not in result['jwk']['public_jwk']
+    result = run(dict(name='ec', key_type='EC', return_private_key=True), client)
+    assert result['jwk']['private_jwk']['d'] == EC_D
+
+
+def test_a_jwk_given_as_dict_masks_private_members_but_not_public_facts(run):
+    # no_log on a dict would mask every leaf ("EC", "sig", the kid) wherever it appears.
+    client = FakeClient()
+    result = run(dict(name='imported', source='jwk', jwk=dict(EC_KEY)), client)
+    assert result['changed'] is True
+    assert result['jwk']['kid'] == 'ec-1'
+    assert result['jwk']['key_type'] == 'EC'
+    assert result['jwk']['public_jwk']['x'] == EC_KEY['x']
+    assert EC_D not in result['_stdout']
+    assert result['invocation']['module_args']['jwk'] == 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
+    # the private member did reach the API (the fake stores what it received)
+    assert json.loads(client.calls[1][2]['jwkStr'])['d'] == EC_D
