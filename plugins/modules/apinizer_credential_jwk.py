@@ -33,7 +33,7 @@ description:
     O(fail_on_deploy_error).
   - Removing an assignment never deletes the JWK itself.
 author:
-  - apinizer.apiops contributors
+  - apinizer.apiops maintainers (@apinizer)
 extends_documentation_fragment:
   - apinizer.apiops.connection
 attributes:
@@ -204,7 +204,7 @@ deployment:
       success: true
       message: Deployed
 diff:
-  description: Before and after state, with O(diff) / C(--diff).
+  description: The assigned JWK name before and after, in diff mode (C(--diff)).
   returned: when diff mode is on
   type: dict
   sample:

@@ -25,7 +25,7 @@ description:
   - Names that do not exist are listed in RV(missing); they do not fail the task, so a
     play can decide what a missing key means for it (see the C(failed_when) example).
 author:
-  - apinizer.apiops contributors
+  - apinizer.apiops maintainers (@apinizer)
 extends_documentation_fragment:
   - apinizer.apiops.connection
 attributes:
@@ -34,6 +34,7 @@ attributes:
     description: The module only reads; it runs the same in check mode.
   diff_mode:
     support: none
+    description: Nothing changes, so there is nothing to diff.
 options:
   name:
     description:
@@ -174,12 +175,13 @@ jwks:
       type: dict
       returned: with O(name)/O(names)
       sample:
-        kty: RSA
+        kty: EC
         kid: "1764028800"
         use: sig
-        alg: RS256
-        n: 0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiFV4n3oknjhMstn64tZ_2W-5JsGY4Hc5n9yBXArwl93lqt7_RN5w6Cf0h4QyQ5v-65YGjQR0_FDW2QvzqY368QQMicAtaSqzs8KJZgnYb9c7d0zgdAZHzu6qMQvRL5hajrn1n91CbOpbISD08qNLyrdkt-bFTWhAI4vMQFh6WeZu0fM4lFd2NcRwr3XPksINHaQ-G_xBniIqbw0Ls1jF44-csFCur-kEgU8awapJzKnqDKgw
-        e: AQAB
+        alg: ES256
+        crv: P-256
+        x: f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU
+        y: x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0
 missing:
   description:
     - Names given in O(name)/O(names) that do not exist in the project. Empty when all
