@@ -232,7 +232,13 @@ class Emulator:
         if isinstance(data, str):
             data = _load_seed_file(data)
         with self._lock:
-            self._seed_locked(data)
+            saved = copy.deepcopy((self._projects, self._tokens, self._users))
+            try:
+                self._seed_locked(data)
+            except Exception:
+                # A bad seed changes nothing.
+                self._projects, self._tokens, self._users = saved
+                raise
 
     def state(self):
         with self._lock:
@@ -827,8 +833,8 @@ class Emulator:
                 if doc is None:
                     return 404, {'error': 'not_found', 'error_description': 'No static document %s' % name}, None
                 return doc['status'], None, doc
-        except ApiError:
-            raise
+        except ApiError as exc:
+            return exc.status, exc.body(), None
         except (ValueError, TypeError, KeyError, re.error) as exc:
             return 400, {'error': 'bad_request', 'error_description': 'Test hook: %s' % exc}, None
         return 404, {'error': 'not_found', 'error_description': 'No test hook %s %s' % (method, path)}, None
@@ -1002,6 +1008,8 @@ class _Drop(Exception):
 class _Handler(http.server.BaseHTTPRequestHandler):
     protocol_version = 'HTTP/1.1'
     server_version = 'ApinizerEmulator/1.0'
+    # Headers and body go out in two writes; with Nagle on, keep-alive requests wait ~40 ms for an ACK.
+    disable_nagle_algorithm = True
 
     def log_message(self, fmt, *args):
         if self.server.emulator.verbose:

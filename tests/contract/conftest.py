@@ -27,13 +27,14 @@ class Api:
         self.emulator = emulator
         self.base = emulator.url + '/apiops'
         self.session = requests.Session()
-        if emulator.ca_file:
-            self.session.verify = emulator.ca_file
+        # Per request, not session.verify: REQUESTS_CA_BUNDLE in the environment overrides a session's verify.
+        self.verify = emulator.ca_file or True
         if token:
             self.session.headers['Authorization'] = 'Bearer ' + token
 
     def request(self, method, path, **kw):
         kw.setdefault('timeout', 30)
+        kw.setdefault('verify', self.verify)
         return self.session.request(method, self.base + path, **kw)
 
     def get(self, path, **kw):
