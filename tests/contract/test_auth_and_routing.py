@@ -79,3 +79,24 @@ def test_keep_alive_reuses_one_connection(api):
         assert api.get('/projects/demo/jwks/').status_code == 200
     ports = {e['client_port'] for e in api.emulator.requests()}
     assert len(ports) == 1
+
+
+@pytest.mark.parametrize('method,path,data,text', [
+    ('POST', '/projects/demo/jwks/', None, 'Request body is required'),
+    ('POST', '/projects/demo/jwks/generate', '[]', 'Request body must be a JSON object'),
+    ('POST', '/projects/demo/credentials/', '"x"', 'Request body must be a JSON object'),
+    ('PUT', '/projects/demo/jwks/shared/', '[1]', 'Request body must be a JSON object'),
+])
+def test_body_shape_errors(api, method, path, data, text):
+    r = api.request(method, path, data=data, headers={'Content-Type': 'application/json'})
+    assert error_of(r) == ('bad_request', text)
+
+
+def test_token_endpoint_only_answers_post(emulator):
+    r = requests.get(emulator.url + '/apiops/auth/token', timeout=10)
+    assert r.status_code == 405
+
+
+def test_outside_apiops_is_404(api):
+    r = requests.get(api.emulator.url + '/other', timeout=10)
+    assert error_of(r, 404)[0] == 'not_found'

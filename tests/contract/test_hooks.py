@@ -240,3 +240,19 @@ def test_seed_rejects_garbage(api):
 
 def test_unknown_hook(api):
     assert error_of(api.hook('GET', 'nothing'), 404)[0] == 'not_found'
+
+
+def test_hook_reads_of_faults_and_config(api):
+    api.hook('POST', 'faults', json={'path': 'x', 'count': 3})
+    api.hook('POST', 'config', json={'hide_assignments': True})
+    faults = api.hook('GET', 'faults').json()['faults']
+    assert [(f['path'], f['count'], f['action'], f['status']) for f in faults] == [('x', 3, 'status', 503)]
+    assert api.hook('GET', 'config').json()['config'] == {
+        'environments': ['production', 'staging'], 'failing_environments': [], 'hide_assignments': True}
+
+
+def test_static_hook_validation_and_missing_documents(api):
+    assert api.hook('POST', 'static', json={'body': '{}'}).status_code == 400
+    assert error_of(api.hook('GET', 'static/none.json'), 404)[0] == 'not_found'
+    r = api.hook('POST', 'static', json={'name': 'gone.json', 'body': {}, 'status': 410})
+    assert requests.get(r.json()['url'], timeout=10).status_code == 410
