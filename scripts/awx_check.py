@@ -41,7 +41,7 @@ import time
 import urllib.request
 
 import yaml
-from jinja2 import StrictUndefined
+from jinja2 import StrictUndefined, TemplateError
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -125,7 +125,10 @@ def validate_credential_type(ctype):
     strict = ImmutableSandboxedEnvironment(undefined=StrictUndefined)
     for kind in ('file', 'env', 'extra_vars'):
         for key, template in injectors.get(kind, {}).items():
-            strict.from_string(template).render(**namespace)
+            try:
+                strict.from_string(template).render(**namespace)
+            except TemplateError as exc:  # what AWX reports as a validation error on save
+                raise CheckFailed('%s injector %s: %s: %s' % (kind, key, type(exc).__name__, exc))
     return ids
 
 
@@ -207,15 +210,19 @@ def check_ee(tmp):
     check(wanted in names, 'awx/ee-requirements.yml must install %s (galaxy.yml version %s), has %s'
           % (wanted, version, names))
 
-    # The EE definition expects the tarball next to it (see its header): build one into a
+    # The EE definition expects the tarball next to it (see its header): put one into a
     # scratch copy of awx/ so that the checkout stays clean.
     ee_dir = os.path.join(tmp, 'ee')
     os.makedirs(ee_dir)
     for path in (EE_DEFINITION, EE_REQUIREMENTS):
         shutil.copy(path, ee_dir)
-    rc, out = run([os.path.join(VENV_BIN, 'ansible-galaxy'), 'collection', 'build', '--force',
-                   '--output-path', ee_dir, ROOT])
-    check(rc == 0, 'ansible-galaxy collection build failed:\n%s' % out)
+    built = os.path.join(ROOT, '.build', 'dist', tarball_name)  # left there by scripts/build.sh
+    if os.path.isfile(built):
+        shutil.copy(built, ee_dir)
+    else:
+        rc, out = run([os.path.join(VENV_BIN, 'ansible-galaxy'), 'collection', 'build', '--force',
+                       '--output-path', ee_dir, ROOT])
+        check(rc == 0, 'ansible-galaxy collection build failed:\n%s' % out)
     context = os.path.join(tmp, 'context')
     rc, out = run([os.path.join(VENV_BIN, 'ansible-builder'), 'create', '-f',
                    os.path.join(ee_dir, 'execution-environment.yml'), '--context', context,
@@ -242,8 +249,9 @@ def check_ee(tmp):
     rc, out = run([sys.executable, os.path.join(build, 'scripts', 'introspect.py'), 'introspect',
                    installed, '--write-pip', pip_out, '--write-bindep', bindep_out])
     check(rc == 0, 'introspect.py failed:\n%s' % out)
-    pip_lines = open(pip_out).read().splitlines()
-    bindep_lines = open(bindep_out).read().splitlines()
+    # introspect.py writes a file only when it found something for it.
+    pip_lines = open(pip_out).read().splitlines() if os.path.exists(pip_out) else []
+    bindep_lines = open(bindep_out).read().splitlines() if os.path.exists(bindep_out) else []
     for package in ('requests', 'cryptography'):
         check(any(re.match(r'%s\b.*# from collection apinizer\.apiops' % package, line) for line in pip_lines),
               '%s missing from the introspected Python requirements: %s' % (package, pip_lines))
