@@ -31,6 +31,7 @@ import json
 import os
 import platform
 import shutil
+import signal
 import subprocess
 import sys
 import tempfile
@@ -130,6 +131,14 @@ from ansible.module_utils.testing import patch_module_args
 name, args = sys.argv[1], json.loads(sys.argv[2])
 mod = importlib.import_module('ansible_collections.apinizer.apiops.plugins.modules.' + name)
 after_import = 'cryptography' in sys.modules
+# Count TCP connections: one session per run means one connection (the emulator keeps alive).
+import urllib3.connection
+connects = [0]
+_connect = urllib3.connection.HTTPConnection.connect
+def connect(self, *a, **k):
+    connects[0] += 1
+    return _connect(self, *a, **k)
+urllib3.connection.HTTPConnection.connect = connect
 out = io.StringIO()
 rc = 0
 with patch_module_args(args), contextlib.redirect_stdout(out):
@@ -143,7 +152,7 @@ except ValueError:
     result = {}
 print(json.dumps({'rc': rc, 'changed': result.get('changed'), 'failed': result.get('failed', False),
                   'msg': result.get('msg'), 'crypto_import': after_import,
-                  'crypto_run': 'cryptography' in sys.modules}))
+                  'crypto_run': 'cryptography' in sys.modules, 'connections': connects[0]}))
 """
 
 
@@ -375,6 +384,8 @@ class Bench(object):
             self.target('%s %s runs' % (module, path), ok,
                         'changed=%s, %d requests (%s)%s' % (out['changed'], out['requests'], fmt_methods(out['methods']),
                                                             '' if ok else ': %s' % out.get('msg')))
+            self.target('%s %s: one connection for the run' % (module, path), out['connections'] == 1,
+                        '%d TCP connection(s) for %d request(s)' % (out['connections'], out['requests']))
             self.target('%s %s: no cryptography import' % (module, path),
                         not out['crypto_import'] and not out['crypto_run'],
                         'imported at module import: %s, after the run: %s' % (out['crypto_import'], out['crypto_run']))
@@ -427,8 +438,9 @@ def machine():
 def report(results):
     m = results['machine']
     print()
-    print('machine: %d CPU (%s), load %s, %s, ansible-core %s, %s'
-          % (m['nproc'], m['cpu'], m['loadavg_at_start'], m['python'], m['ansible_core'], m['platform']))
+    print('machine: %d CPU (%s), load average %s at start, %s at end, %s, ansible-core %s, %s'
+          % (m['nproc'], m['cpu'], m['loadavg_at_start'], m.get('loadavg_at_end', '?'), m['python'],
+             m['ansible_core'], m['platform']))
     rows = results.get('converge', [])
     if rows:
         print()
@@ -473,15 +485,15 @@ def report(results):
     if probes:
         print()
         print('Module runs (main() against the emulator): requests and cryptography')
-        print('%-26s %-18s %-8s %-18s %-12s' % ('module', 'path', 'changed', 'requests', 'cryptography'))
+        fmt = '%-24s %-18s %-8s %-17s %-12s %-12s'
+        print(fmt % ('module', 'path', 'changed', 'requests', 'connections', 'cryptography'))
         for p in probes:
-            print('%-26s %-18s %-8s %-18s %-12s' % (p['module'], p['path'], p['changed'],
-                                                   '%d (%s)' % (p['requests'], fmt_methods(p['methods'])),
-                                                   'IMPORTED' if p['crypto_import'] or p['crypto_run'] else 'no'))
+            print(fmt % (p['module'], p['path'], p['changed'], '%d (%s)' % (p['requests'], fmt_methods(p['methods'])),
+                         p['connections'], 'IMPORTED' if p['crypto_import'] or p['crypto_run'] else 'no'))
     print()
     print('Targets')
     for t in results['targets']:
-        print('%-4s %-52s %s' % ('PASS' if t['ok'] else 'FAIL', t['target'], t['detail']))
+        print('%-4s %-62s %s' % ('PASS' if t['ok'] else 'FAIL', t['target'], t['detail']))
 
 
 def main(argv=None):
@@ -490,6 +502,8 @@ def main(argv=None):
     if any(n < 1 for n in sizes):
         sys.exit('bench: --n must be positive')
     started = time.perf_counter()
+    # SIGTERM (a CI timeout) unwinds like Ctrl-C: the emulator stops and the work dir goes.
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit('bench: terminated'))
     bench = Bench(opts)
     bench.results['machine'] = machine()
     bench.results['import_repeat'] = opts.import_repeat
@@ -504,6 +518,7 @@ def main(argv=None):
     finally:
         bench.close()
     bench.results['seconds'] = time.perf_counter() - started
+    bench.results['machine']['loadavg_at_end'] = ' '.join('%.2f' % x for x in os.getloadavg())
     report(bench.results)
     failed = [t for t in bench.results['targets'] if not t['ok']]
     print()
