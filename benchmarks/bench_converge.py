@@ -401,7 +401,13 @@ def run_measured(cmd, **kwargs):
     """
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, **kwargs)
-    _pid, status, usage = os.wait4(proc.pid, 0)
+    try:
+        _pid, status, usage = os.wait4(proc.pid, 0)
+    except BaseException:
+        # Interrupted (Ctrl-C, SIGTERM): do not leave the playbook running.
+        proc.terminate()
+        proc.wait()
+        raise
     wall = time.perf_counter() - start
     proc.returncode = os.waitstatus_to_exitcode(status)
     return proc.returncode, wall, usage.ru_utime + usage.ru_stime
