@@ -485,3 +485,17 @@ def test_a_jwk_given_as_dict_masks_private_members_but_not_public_facts(run):
     assert result['invocation']['module_args']['jwk'] == 'VALUE_SPECIFIED_IN_NO_LOG_PARAMETER'
     # the private member did reach the API (the fake stores what it received)
     assert json.loads(client.calls[1][2]['jwkStr'])['d'] == EC_D
+
+
+def test_rsa_4096_encryption_generate_body(run):
+    # the integration tests stop at 3072 (4096 costs seconds per run); the body is checked here
+    client = FakeClient()
+    MATERIAL[('RSA', 4096)] = RSA_KEY  # the fake only needs some material to store
+    try:
+        result = run(dict(name='big', key_type='RSA', key_size=4096, use='encryption', algorithm='RSA-OAEP-256'),
+                     client)
+    finally:
+        del MATERIAL[('RSA', 4096)]
+    assert result['changed'] is True
+    assert client.calls[1][2] == {'name': 'big', 'type': 'RSA',
+                                  'rsa': {'keySize': 4096, 'keyUseType': 'ENCRYPTION', 'algorithm': 'RSA_OAEP_256'}}
