@@ -129,7 +129,7 @@ MODULE_PROBE = r"""
 import contextlib, importlib, io, json, sys
 from ansible.module_utils.testing import patch_module_args
 name, args = sys.argv[1], json.loads(sys.argv[2])
-mod = importlib.import_module('ansible_collections.apinizer.apiops.plugins.modules.' + name)
+mod = importlib.import_module(name if '.' in name else 'ansible_collections.apinizer.apiops.plugins.modules.' + name)
 after_import = 'cryptography' in sys.modules
 # Count TCP connections: one session per run means one connection (the emulator keeps alive).
 import urllib3.connection
@@ -341,18 +341,24 @@ class Bench(object):
             rows.append({'what': what, 'statement': stmt, 'seconds': wall, 'cpu': cpu})
         self.results['imports'] = rows
 
-    def probe(self, module, args):
-        """One real run of a module's main(): cryptography imported? how many requests?"""
-        full = dict(args, apinizer_url=self.emu.url, apinizer_token=self.emu.token, project='demo')
+    def probe(self, module, args, connection=True):
+        """One real run of a module's main(): requests, connections, CPU, cryptography imported?"""
+        full = dict(args)
+        if connection:
+            full.update(apinizer_url=self.emu.url, apinizer_token=self.emu.token, project='demo')
         env = dict((k, v) for k, v in os.environ.items() if not k.startswith(('ANSIBLE_', 'APINIZER_')))
         env['PYTHONPATH'] = COLLECTIONS
         self.emu.clear_requests()
-        proc = subprocess.run([self.python, '-c', MODULE_PROBE, module, json.dumps(full)], env=env, cwd=self.work,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, universal_newlines=True)
-        lines = proc.stdout.strip().splitlines()
-        if proc.returncode != 0 or not lines:
-            raise SystemExit('bench: probe of %s failed: %s' % (module, proc.stderr[-2000:]))
+        out_path, err_path = os.path.join(self.work, 'probe.out'), os.path.join(self.work, 'probe.err')
+        with open(out_path, 'w') as out, open(err_path, 'w') as err:
+            rc, wall, cpu = run_measured([self.python, '-c', MODULE_PROBE, module, json.dumps(full)], env=env,
+                                         cwd=self.work, stdout=out, stderr=err)
+        with open(out_path) as out, open(err_path) as err:
+            lines, errors = out.read().strip().splitlines(), err.read()
+        if rc != 0 or not lines:
+            raise SystemExit('bench: probe of %s failed: %s' % (module, errors[-2000:]))
         out = json.loads(lines[-1])
+        out.update(wall=wall, cpu=cpu)
         log = [r for r in self.emu.requests() if r['path'].startswith('/apiops/')]
         methods = {}
         for r in log:
@@ -362,7 +368,7 @@ class Bench(object):
         return out
 
     def heavy_imports(self):
-        print('cryptography probes ...', flush=True)
+        print('module probes ...', flush=True)
         self.emu.reset()
         jwk = dict(name='bench-probe', key_type='EC', curve='P-256', use='signature', algorithm='ES256')
         paths = [
@@ -389,6 +395,13 @@ class Bench(object):
             self.target('%s %s: no cryptography import' % (module, path),
                         not out['crypto_import'] and not out['crypto_run'],
                         'imported at module import: %s, after the run: %s' % (out['crypto_import'], out['crypto_run']))
+        # For scale: the hand-written playbook's GET, the same interpreter and harness.
+        url = '%s/apiops/projects/demo/jwks/bench-probe/' % self.emu.url
+        out = self.probe('ansible.modules.uri', {'url': url, 'status_code': [200, 400],
+                                                 'headers': {'Authorization': 'Bearer %s' % self.emu.token}},
+                         connection=False)
+        out.update(module='ansible.builtin.uri', path='GET (for scale)', expected_changed=False, connections='-')
+        rows.append(out)
         self.results['probes'] = rows
 
 
@@ -490,12 +503,13 @@ def report(results):
     probes = results.get('probes')
     if probes:
         print()
-        print('Module runs (main() against the emulator): requests and cryptography')
-        fmt = '%-24s %-18s %-8s %-17s %-12s %-12s'
-        print(fmt % ('module', 'path', 'changed', 'requests', 'connections', 'cryptography'))
+        print('Module runs: main() in a fresh interpreter against the emulator (not through ansible-playbook)')
+        fmt = '%-24s %-18s %-8s %-17s %-11s %-12s %7s %7s'
+        print(fmt % ('module', 'path', 'changed', 'requests', 'connections', 'cryptography', 'wall ms', 'CPU ms'))
         for p in probes:
             print(fmt % (p['module'], p['path'], p['changed'], '%d (%s)' % (p['requests'], fmt_methods(p['methods'])),
-                         p['connections'], 'IMPORTED' if p['crypto_import'] or p['crypto_run'] else 'no'))
+                         p['connections'], 'IMPORTED' if p['crypto_import'] or p['crypto_run'] else 'no',
+                         '%.0f' % (1000 * p['wall']), '%.0f' % (1000 * p['cpu'])))
     print()
     print('Targets')
     for t in results['targets']:
