@@ -160,6 +160,7 @@ class Emulator:
         if self._server is not None:
             self._server.shutdown()
             self._server.server_close()
+            self._server.close_connections()
             self._thread.join(5)
             self._server = None
 
@@ -983,7 +984,28 @@ class _Server(http.server.ThreadingHTTPServer):
     def __init__(self, address, handler, emulator, ssl_context):
         self.emulator = emulator
         self.ssl_context = ssl_context
+        self._conns = set()
+        self._conns_lock = threading.Lock()
         super().__init__(address, handler)
+
+    def process_request_thread(self, request, client_address):
+        with self._conns_lock:
+            self._conns.add(request)
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            with self._conns_lock:
+                self._conns.discard(request)
+
+    def close_connections(self):
+        # A stopped emulator must not keep answering on idle keep-alive connections.
+        with self._conns_lock:
+            conns = list(self._conns)
+        for sock in conns:
+            try:
+                sock.shutdown(socket.SHUT_RDWR)
+            except OSError:
+                pass
 
     def finish_request(self, request, client_address):
         # TLS handshakes happen in the connection's own thread, so a silent client cannot stall accept().

@@ -114,6 +114,9 @@ def test_emulator_class_options_and_context_manager():
         port = emu.port
     with pytest.raises(requests.exceptions.ConnectionError):
         requests.get('http://127.0.0.1:%d/apiops/' % port, timeout=2)
+    # ... and an open keep-alive connection gets no more answers either.
+    with pytest.raises(requests.exceptions.ConnectionError):
+        api.get('/projects/P/jwks/', timeout=2)
 
 
 def test_two_emulators_are_independent():
