@@ -263,3 +263,27 @@ def test_hidden_assignments_switch_but_never_prune(aged, run_playbook):
     assert [m for m, _ in writes(aged) if m == 'DELETE'] == []
     assert OLDEST in jwk_names(aged)
     assert 'no generation of sig is deleted' in run.stdout
+
+
+def test_connection_variables_replace_the_environment(emulator, run_playbook):
+    # No APINIZER_* in the environment: the role's connection variables must carry everything,
+    # and the password must not appear even at -vvv.
+    env = {'APINIZER_URL': None, 'APINIZER_TOKEN': None, 'APINIZER_PROJECT': None}
+    run = run_playbook(play(jwk_rotation_apinizer_url=emulator.url,
+                            jwk_rotation_apinizer_username='admin',
+                            jwk_rotation_apinizer_password='admin-password',
+                            jwk_rotation_apinizer_project='demo',
+                            jwk_rotation_apinizer_validate_certs=True),
+                       env=env, verbosity=3)
+    assert result_of(run)['rotated'] is True
+    assert ('POST', '/apiops/auth/token') in api(emulator)
+    assert 'admin-password' not in run.output
+
+
+def test_local_source_in_check_mode_writes_no_file_and_no_request(emulator, run_playbook, tmp_path):
+    key_path = tmp_path / 'signing.pem'
+    run = run_playbook(play(jwk_rotation_source='local', jwk_rotation_private_key_path=str(key_path),
+                            jwk_rotation_private_key_format='pem', jwk_rotation_key_type='RSA'), check=True)
+    assert result_of(run)['rotated'] is True
+    assert not key_path.exists()
+    assert writes(emulator) == []
