@@ -6,7 +6,7 @@
 import pytest
 import requests
 
-from conftest import Api, error_of
+from contract_helpers import Api, error_of
 
 
 @pytest.mark.parametrize('headers', [{}, {'Authorization': 'Bearer wrong'}, {'Authorization': 'Basic abc'},

@@ -13,7 +13,7 @@ import time
 import pytest
 import requests
 
-from conftest import EMULATOR_DIR, Api, error_of
+from contract_helpers import EMULATOR_DIR, Api, error_of
 from apinizer_emulator import Emulator
 
 
@@ -65,6 +65,7 @@ def test_cli_rejects_a_malformed_user(tmp_path):
     assert proc.returncode == 2 and 'NAME:PASSWORD' in proc.stderr
 
 
+@pytest.mark.tls
 def test_tls_with_generated_ca(tmp_path):
     emu = Emulator(tls_dir=str(tmp_path / 'tls')).start()
     try:
@@ -88,6 +89,7 @@ def test_tls_with_generated_ca(tmp_path):
         emu.stop()
 
 
+@pytest.mark.tls
 def test_tls_cli_prints_ca_path(tmp_path):
     proc, first = start_cli('--tls-dir', str(tmp_path / 'tls'), tmp_path=tmp_path)
     try:

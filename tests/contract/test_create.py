@@ -10,7 +10,7 @@ import pytest
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 
-from conftest import error_of
+from contract_helpers import error_of
 
 CREATE = '/projects/demo/jwks/'
 PROD = {'environmentName': 'production'}

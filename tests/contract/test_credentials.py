@@ -5,7 +5,7 @@
 
 import pytest
 
-from conftest import error_of
+from contract_helpers import error_of
 
 CREDS = '/projects/demo/credentials/'
 

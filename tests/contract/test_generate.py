@@ -13,7 +13,7 @@ import pytest
 from cryptography.hazmat.primitives import hashes
 from cryptography.hazmat.primitives.asymmetric import ec, padding, rsa
 
-from conftest import error_of
+from contract_helpers import error_of
 
 GEN = '/projects/demo/jwks/generate'
 

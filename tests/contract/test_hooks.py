@@ -11,7 +11,7 @@ import requests
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 
-from conftest import Api, error_of
+from contract_helpers import Api, error_of
 
 LIST = '/projects/demo/jwks/'
 

@@ -9,7 +9,7 @@ import time
 
 import pytest
 
-from conftest import error_of
+from contract_helpers import error_of
 
 CREATE = '/projects/demo/jwks/'
 
