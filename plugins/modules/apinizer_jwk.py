@@ -747,7 +747,7 @@ def main():
     # Every problem at once, before the first request.
     problems = jwkutil.validate_jwk_params(module.params)
     if problems:
-        module.fail_json(msg='Invalid options for JWK %s: %s' % (module.params['name'], ' '.join(problems)),
+        module.fail_json(msg='Invalid options for JWK %s: %s.' % (module.params['name'], '; '.join(problems)),
                          problems=problems)
 
     client = ApinizerClient.from_module(module)
