@@ -247,12 +247,14 @@ notes:
 seealso:
   - module: apinizer.apiops.apinizer_jwk_info
   - module: apinizer.apiops.apinizer_credential_jwk
-  - name: RFC 7517 JSON Web Key
+  - name: RFC 7517 JSON Web Key (JWK)
+    description: The JWK and JWK Set formats the module reads and returns.
     link: https://www.rfc-editor.org/rfc/rfc7517
-  - name: RFC 7638 JWK Thumbprint
+  - name: RFC 7638 JSON Web Key (JWK) Thumbprint
+    description: How the module identifies key material without showing it.
     link: https://www.rfc-editor.org/rfc/rfc7638
 author:
-  - apinizer.apiops maintainers
+  - apinizer.apiops maintainers (@apinizer)
 """
 
 EXAMPLES = r"""
@@ -465,7 +467,7 @@ differences:
   elements: str
   sample: ["curve: P-256 on the server, P-521 requested"]
 diff:
-  description: Before and after metadata and thumbprint, with O(ansible_diff_mode). Never key material.
+  description: Before and after metadata and thumbprint, in diff mode. Never key material.
   returned: in diff mode
   type: dict
   sample: {"before": {"name": "k", "curve": "P-256"}, "after": {"name": "k", "curve": "P-521"}}
@@ -550,16 +552,14 @@ _PUBLIC_MEMBERS = frozenset(('kty', 'kid', 'use', 'alg', 'crv', 'n', 'e', 'x', '
 
 
 def _leaves(value):
+    """Every scalar of a JSON value, as strings (what AnsibleModule registers for no_log)."""
     if isinstance(value, dict):
-        for item in value.values():
-            for leaf in _leaves(item):
-                yield leaf
-    elif isinstance(value, list):
-        for item in value:
-            for leaf in _leaves(item):
-                yield leaf
-    elif value is not None and not isinstance(value, bool):
-        yield '%s' % value
+        value = list(value.values())
+    if isinstance(value, list):
+        return [leaf for item in value for leaf in _leaves(item)]
+    if value is None or isinstance(value, bool):
+        return []
+    return ['%s' % value]
 
 
 def narrow_jwk_no_log(module):
