@@ -15,6 +15,21 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
+# A real Apinizer when APINIZER_URL is set: say what is missing before installing anything.
+if [[ -n "${APINIZER_URL:-}" ]]; then
+    missing=()
+    if [[ -z "${APINIZER_TOKEN:-}" && ( -z "${APINIZER_USERNAME:-}" || -z "${APINIZER_PASSWORD:-}" ) ]]; then
+        missing+=("APINIZER_TOKEN (or APINIZER_USERNAME and APINIZER_PASSWORD)")
+    fi
+    [[ -n "${APINIZER_PROJECT:-}" ]] || missing+=("APINIZER_PROJECT")
+    if (( ${#missing[@]} )); then
+        echo "demo.sh: APINIZER_URL is set to $APINIZER_URL, so the demo runs against that Apinizer, but" >&2
+        printf '  %s is not set\n' "${missing[@]}" >&2
+        echo "Unset APINIZER_URL to run against the embedded emulator instead." >&2
+        exit 2
+    fi
+fi
+
 # The demo needs only .venv, not the ansible-core 2.16 venv used for sanity on the oldest core.
 export APINIZER_SKIP_OLDEST="${APINIZER_SKIP_OLDEST:-1}"
 bash scripts/bootstrap.sh
@@ -31,18 +46,6 @@ rotate() {
 }
 
 if [[ -n "${APINIZER_URL:-}" ]]; then
-    # A real Apinizer: the modules read the APINIZER_* variables; say what is missing up front.
-    missing=()
-    if [[ -z "${APINIZER_TOKEN:-}" && ( -z "${APINIZER_USERNAME:-}" || -z "${APINIZER_PASSWORD:-}" ) ]]; then
-        missing+=("APINIZER_TOKEN (or APINIZER_USERNAME and APINIZER_PASSWORD)")
-    fi
-    [[ -n "${APINIZER_PROJECT:-}" ]] || missing+=("APINIZER_PROJECT")
-    if (( ${#missing[@]} )); then
-        echo "demo.sh: APINIZER_URL is set to $APINIZER_URL, so the demo runs against that Apinizer, but" >&2
-        printf '  %s is not set\n' "${missing[@]}" >&2
-        echo "Unset APINIZER_URL to run against the embedded emulator instead." >&2
-        exit 2
-    fi
     echo "== Rotating demo-signing in project $APINIZER_PROJECT at $APINIZER_URL"
     rotate "$@"
     exit 0
