@@ -21,7 +21,7 @@ description:
     credential moved to a new key after a rotation.
   - The credential password is never returned.
 author:
-  - apinizer.apiops contributors
+  - apinizer.apiops maintainers (@apinizer)
 extends_documentation_fragment:
   - apinizer.apiops.connection
 attributes:
@@ -30,6 +30,7 @@ attributes:
     description: The module only reads; it runs the same in check mode.
   diff_mode:
     support: none
+    description: The module has no diff output.
 options:
   username:
     description:
@@ -46,7 +47,6 @@ notes:
 seealso:
   - module: apinizer.apiops.apinizer_credential_jwk
   - module: apinizer.apiops.apinizer_jwk_info
-  - role: apinizer.apiops.jwk_rotation
 '''
 
 EXAMPLES = r'''

@@ -25,8 +25,9 @@ description:
     or curve is kept; O(force=true) replaces it with a new key.
   - Private key members never appear in the module result.
   - Does not talk to Apinizer, so it is not part of the C(apinizer.apiops.apinizer) action group.
+  - The C(apinizer.apiops.jwk_rotation) role uses it for C(jwk_rotation_source=local).
 author:
-  - apinizer.apiops contributors
+  - apinizer.apiops maintainers (@apinizer)
 requirements:
   - cryptography >= 3.4
 attributes:
@@ -38,6 +39,7 @@ attributes:
         later real run generates a different key.
   diff_mode:
     support: none
+    description: The module has no diff output.
 options:
   path:
     description:
@@ -96,7 +98,6 @@ notes:
     same key material.
 seealso:
   - module: apinizer.apiops.apinizer_jwk
-  - role: apinizer.apiops.jwk_rotation
 '''
 
 EXAMPLES = r'''
@@ -219,6 +220,7 @@ OKP_CURVES = ('Ed25519', 'X25519')
 # Coordinate length in bytes (RFC 7518 6.2.1.2: fixed-length, left-padded).
 EC_SIZES = {'P-256': 32, 'P-384': 48, 'P-521': 66, 'secp256k1': 32}
 USE_MEMBER = {'signature': 'sig', 'encryption': 'enc'}
+
 
 def _b64(data):
     return to_native(base64.urlsafe_b64encode(data).rstrip(b'='))

@@ -74,25 +74,25 @@ def test_writes_a_private_jwk_0600_and_returns_only_the_public_half(run, tmp_pat
 
 def test_second_run_reuses_the_key_and_force_replaces_it(run, tmp_path):
     path = tmp_path / 'key.json'
-    _, first, _ = run(path=str(path), kid='k1', algorithm='ES256')
-    _, second, _ = run(path=str(path), kid='k1', algorithm='ES256')
+    first = run(path=str(path), kid='k1', algorithm='ES256')[1]
+    second = run(path=str(path), kid='k1', algorithm='ES256')[1]
     assert second['changed'] is False and second['thumbprint'] == first['thumbprint']
-    _, forced, _ = run(path=str(path), kid='k1', algorithm='ES256', force=True)
+    forced = run(path=str(path), kid='k1', algorithm='ES256', force=True)[1]
     assert forced['changed'] is True and forced['thumbprint'] != first['thumbprint']
     assert json.loads(path.read_text())['x'] == forced['public_jwk']['x']
 
 
 def test_a_different_curve_or_size_regenerates(run, tmp_path):
     path = tmp_path / 'key.json'
-    _, first, _ = run(path=str(path))
-    _, other, _ = run(path=str(path), curve='P-384')
+    first = run(path=str(path))[1]
+    other = run(path=str(path), curve='P-384')[1]
     assert other['changed'] is True and other['curve'] == 'P-384' and other['thumbprint'] != first['thumbprint']
 
 
 def test_changed_metadata_keeps_the_key_material(run, tmp_path):
     path = tmp_path / 'key.json'
-    _, first, _ = run(path=str(path), kid='old')
-    _, renamed, _ = run(path=str(path), kid='new')
+    first = run(path=str(path), kid='old')[1]
+    renamed = run(path=str(path), kid='new')[1]
     assert renamed['changed'] is True and renamed['thumbprint'] == first['thumbprint']
     assert json.loads(path.read_text())['kid'] == 'new'
 
@@ -106,15 +106,15 @@ def test_pem_format_is_pkcs8_and_idempotent(run, tmp_path):
     key = serialization.load_pem_private_key(data, password=None)
     assert key.key_size == 2048
     assert data.decode() not in out
-    _, again, _ = run(path=str(path), format='pem', key_type='RSA', algorithm='RS256')
+    again = run(path=str(path), format='pem', key_type='RSA', algorithm='RS256')[1]
     assert again['changed'] is False and again['thumbprint'] == result['thumbprint']
 
 
 def test_loose_permissions_are_fixed_without_a_new_key(run, tmp_path):
     path = tmp_path / 'key.json'
-    _, first, _ = run(path=str(path))
+    first = run(path=str(path))[1]
     os.chmod(str(path), 0o644)
-    _, fixed, _ = run(path=str(path))
+    fixed = run(path=str(path))[1]
     assert fixed['changed'] is True and fixed['thumbprint'] == first['thumbprint']
     assert mode_of(path) == 0o600
 
@@ -131,7 +131,7 @@ def test_check_mode_writes_nothing_but_shows_the_public_key(run, tmp_path):
 def test_unreadable_existing_file_is_replaced(run, tmp_path):
     path = tmp_path / 'key.json'
     path.write_text('not a key')
-    _, result, _ = run(path=str(path))
+    result = run(path=str(path))[1]
     assert result['changed'] is True and json.loads(path.read_text())['kty'] == 'EC'
 
 
@@ -145,11 +145,11 @@ def test_unreadable_existing_file_is_replaced(run, tmp_path):
 ])
 def test_bad_combinations_fail_before_writing(run, tmp_path, options, message):
     path = tmp_path / 'key.json'
-    failed, result, _ = run(path=str(path), **options)
+    failed, result, dummy = run(path=str(path), **options)
     assert failed and message in result['msg']
     assert not path.exists()
 
 
 def test_missing_directory_fails_clearly(run, tmp_path):
-    failed, result, _ = run(path=str(tmp_path / 'nope' / 'key.json'))
+    failed, result, dummy = run(path=str(tmp_path / 'nope' / 'key.json'))
     assert failed and 'does not exist' in result['msg']
