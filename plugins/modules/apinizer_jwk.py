@@ -452,6 +452,12 @@ deployment:
       type: str
       sample: Deployed successfully
   sample: [{"environment": "production", "success": true, "message": ""}, {"environment": "staging", "success": true, "message": ""}]
+failed_environments:
+  description: The environments a write could not be deployed to, when that failed the task.
+  returned: on failure, with O(fail_on_deploy_error=true)
+  type: list
+  elements: str
+  sample: ["staging"]
 actions:
   description: What the module did (or would do in check mode), in order.
   returned: always
@@ -614,6 +620,7 @@ class JwkTask(object):
         self.params = module.params
         self.name = module.params['name']
         self.result = dict(changed=False, jwk={}, deployment=[], actions=[])
+        self.failed_deployments = []  # (action, environment entry)
 
     def run(self):
         current = self.client.get_jwk(self.name)  # the only request of a no-op run
@@ -690,14 +697,23 @@ class JwkTask(object):
             return
         deployment = call(*args, **kwargs)
         self.result['deployment'] = deployment
-        failed = deployment_failed(deployment)
-        if not failed:
+        # Judged once the task is done: a replacement must not stop between delete and create.
+        self.failed_deployments.extend((action, d) for d in deployment_failed(deployment))
+
+    def check_deployment(self):
+        """Fail (or warn) when an environment did not take a write."""
+        if not self.failed_deployments:
             return
-        text = '; '.join('%s: %s' % (d.get('environment'), d.get('message') or 'failed') for d in failed)
-        message = ('JWK %s: the %s was saved but could not be deployed to %d environment(s): %s'
-                   % (self.name, action, len(failed), text))
+        text = '; '.join('%s: %s (%s)' % (d.get('environment'), d.get('message') or 'failed', action)
+                         for action, d in self.failed_deployments)
+        message = ('JWK %s was saved, but %d environment deployment(s) failed: %s'
+                   % (self.name, len(self.failed_deployments), text))
         if self.params['fail_on_deploy_error']:
-            self.fail(message, failed_environments=[d.get('environment') for d in failed])
+            environments = []
+            for unused, d in self.failed_deployments:
+                if d.get('environment') not in environments:
+                    environments.append(d.get('environment'))
+            self.fail(message, failed_environments=environments)
         self.module.warn(message + ' (fail_on_deploy_error is false)')
 
     def finish(self, current):
@@ -757,6 +773,7 @@ def main():
     except ApinizerError as e:
         # The request line and the server's text; never a body, never a token.
         task.fail(**e.fail_kwargs())
+    task.check_deployment()
     task.warn_retries()
     module.exit_json(**result)
 

@@ -499,3 +499,15 @@ def test_rsa_4096_encryption_generate_body(run):
     assert result['changed'] is True
     assert client.calls[1][2] == {'name': 'big', 'type': 'RSA',
                                   'rsa': {'keySize': 4096, 'keyUseType': 'ENCRYPTION', 'algorithm': 'RSA_OAEP_256'}}
+
+
+def test_a_failed_environment_never_stops_a_replacement_halfway(run):
+    client = FakeClient([api_jwk('signing', RSA_KEY)], deployment=FAILED_DEPLOYMENT)
+    result = run(dict(RSA_TASK, regenerate='always'), client)
+    assert [c[0] for c in client.writes] == ['DELETE', 'POST']  # created again before failing
+    assert 'signing' in client.jwks
+    assert result['failed'] is True
+    assert result['failed_environments'] == ['staging']
+    assert 'staging: gateway unreachable (delete)' in result['msg']
+    assert 'staging: gateway unreachable (create)' in result['msg']
+    assert result['jwk']['name'] == 'signing'  # read back: the task reports what exists
