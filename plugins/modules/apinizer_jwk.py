@@ -772,7 +772,11 @@ def main():
         result = task.run()
     except ApinizerError as e:
         # The request line and the server's text; never a body, never a token.
-        task.fail(**e.fail_kwargs())
+        failure = e.fail_kwargs()
+        if task.result['actions'] == ['delete', 'create']:
+            failure['msg'] = ('JWK %s was deleted to be replaced, but creating it again failed; run the '
+                              'task again to create it. %s' % (module.params['name'], failure['msg']))
+        task.fail(**failure)
     task.check_deployment()
     task.warn_retries()
     module.exit_json(**result)

@@ -511,3 +511,18 @@ def test_a_failed_environment_never_stops_a_replacement_halfway(run):
     assert 'staging: gateway unreachable (delete)' in result['msg']
     assert 'staging: gateway unreachable (create)' in result['msg']
     assert result['jwk']['name'] == 'signing'  # read back: the task reports what exists
+
+
+def test_a_replacement_whose_create_fails_says_the_jwk_was_deleted(run):
+    client = FakeClient([api_jwk('signing', RSA_KEY)])
+
+    def refuse(body, project=None, landed=None):
+        client.calls.append(('POST', 'generate', body))
+        raise ApinizerError(status=400, error='bad_request', error_description='no', method='POST',
+                            path='/projects/demo/jwks/generate')
+
+    client.generate_jwk = refuse
+    result = run(dict(RSA_TASK, regenerate='always'), client)
+    assert result['failed'] is True and result['changed'] is True
+    assert 'was deleted to be replaced' in result['msg'] and 'HTTP 400 bad_request: no' in result['msg']
+    assert result['status'] == 400
