@@ -55,7 +55,7 @@ echo "bootstrap + build: $(elapsed "$T0" "$(now)") s"
 export PATH="$VENV/bin:$PATH"
 # pyenv's python3.x shims are broken here: never let ansible pick an interpreter itself.
 export ANSIBLE_PYTHON_INTERPRETER="$VENV/bin/python"
-export ANSIBLE_NOCOLOR=1
+export ANSIBLE_NOCOLOR=1 NO_COLOR=1 PY_COLORS=0
 # pytest: the collection was just built; conftest must not rebuild it.
 export APINIZER_SKIP_BUILD=1
 

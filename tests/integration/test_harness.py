@@ -182,3 +182,51 @@ def test_run_ansible_adhoc(run_ansible):
     assert 'adhoc-works' in run.stdout
     assert run.results and run.results[-1]['result']['stdout'] == 'adhoc-works'
     assert run.results[-1]['changed'] is True
+
+
+REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+
+def _tarball():
+    import glob
+    found = glob.glob(os.path.join(REPO, '.build', 'dist', 'apinizer-apiops-*.tar.gz'))
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_built_tarball_ships_the_collection_and_nothing_else():
+    import tarfile
+    with tarfile.open(_tarball()) as tar:
+        names = set(tar.getnames())
+    for required in ('MANIFEST.json', 'FILES.json', 'meta/runtime.yml', 'plugins/module_utils/client.py',
+                     'plugins/modules/apinizer_jwk.py', 'plugins/doc_fragments/connection.py'):
+        assert required in names
+    top = set(n.split('/')[0] for n in names)
+    for forbidden in ('.venv', '.venv-2.16', '.build', '.ansible', '.git', '.ci', 'emulator', 'scripts',
+                      'benchmarks', 'extensions', 'pytest.ini', 'requirements-dev.txt', 'context'):
+        assert forbidden not in top
+    assert not [n for n in names if n.startswith(('tests/integration', 'tests/contract', 'tests/output'))]
+    assert not [n for n in names if '__pycache__' in n or n.endswith('.pyc')]
+
+
+def test_build_rejects_a_tarball_that_would_ship_development_files(tmp_path):
+    """build.sh's content check must be able to fail: ship emulator/ by dropping it from build_ignore."""
+    import shutil
+    import subprocess
+    root = tmp_path / 'repo'
+    (root / 'scripts').mkdir(parents=True)
+    shutil.copy(os.path.join(REPO, 'scripts', 'build.sh'), str(root / 'scripts' / 'build.sh'))
+    shutil.copytree(os.path.join(REPO, 'meta'), str(root / 'meta'))
+    (root / 'README.md').write_text('readme\n')
+    (root / 'emulator').mkdir()
+    (root / 'emulator' / 'server.py').write_text('# development only\n')
+    with open(os.path.join(REPO, 'galaxy.yml')) as f:
+        galaxy = f.read()
+    assert '  - emulator\n' in galaxy
+    (root / 'galaxy.yml').write_text(galaxy.replace('  - emulator\n', ''))
+    env = dict(os.environ, APINIZER_VENV=os.path.dirname(os.path.dirname(sys.executable)))
+    proc = subprocess.run(['bash', str(root / 'scripts' / 'build.sh')], env=env, stdout=subprocess.PIPE,
+                          stderr=subprocess.STDOUT, universal_newlines=True)
+    assert proc.returncode != 0, proc.stdout
+    assert 'must not ship' in proc.stdout and 'emulator/server.py' in proc.stdout
+    assert not (root / '.build' / 'collections' / 'ansible_collections').exists()
