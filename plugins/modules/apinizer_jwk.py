@@ -493,10 +493,6 @@ from ansible_collections.apinizer.apiops.plugins.module_utils.client import (
     deployment_failed,
 )
 
-# sourceType values the API keeps attached to something outside the JWK (server vocabulary,
-# normalised by jwk.server_facts to these source names); a description update detaches them.
-ATTACHED_SOURCES = ('url', 'certificate', 'public_key', 'private_key', 'keystore')
-
 
 def argument_spec():
     return connection_argument_spec(
@@ -534,23 +530,6 @@ def argument_spec():
 
 
 # ---- helpers that belong in module_utils/jwk.py (kept here until moved) -----------------------
-
-def compare_sourced(params, api_jwk, replace):
-    """Apply the rules for sourced JWKs to compare()'s ``replace`` dict, in place.
-
-    - A JWK a description update detached from its source is reported as COPY_PASTE (source
-      ``jwk``); it still matches the task that created it, so that the update does not turn into
-      a regenerate failure on the next run. kid, use and alg are still compared.
-    - For ``source: url`` the URL the server reports is compared (when it reports one).
-    """
-    wanted = params.get('source')
-    if wanted in ATTACHED_SOURCES and replace.get('source', (None,))[0] == 'jwk':
-        del replace['source']
-    server_url = (api_jwk or {}).get('sourceUrl')
-    if wanted == 'url' and server_url and params.get('url') and server_url != params['url']:
-        replace['url'] = (server_url, params['url'])
-    return replace
-
 
 # Members of a JWK that are public (RFC 7517/7518/8037); everything else of a user's JWK stays masked.
 _PUBLIC_MEMBERS = frozenset(('kty', 'kid', 'use', 'alg', 'crv', 'n', 'e', 'x', 'y', 'key_ops',
@@ -635,9 +614,9 @@ class JwkTask(object):
             self.create()
             return self.finish(current)
 
+        # compare() applies the detach rule for sourced JWKs and compares the source URL.
         found = jwkutil.compare(jwkutil.desired_facts(self.params), current)
-        replace = compare_sourced(self.params, current, found['replace'])
-        differences = describe_differences(replace)
+        differences = describe_differences(found['replace'])
         self.result['differences'] = differences
         regenerate = self.params['regenerate']
 
@@ -680,7 +659,7 @@ class JwkTask(object):
     def update(self, current):
         after = jwkutil.diff_view(current)
         after['description'] = self.params['description']
-        if after.get('source') in ATTACHED_SOURCES:
+        if after.get('source') in jwkutil.ATTACHED_SOURCES:
             self.module.warn('Updating the description of JWK %s detaches it from its %s source: the '
                              'server keeps the key material it has now, as a copied key. Later runs of '
                              'this task still accept it; run it once with regenerate: always to attach '
