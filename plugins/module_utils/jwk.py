@@ -827,6 +827,12 @@ def compare(desired, api_jwk):
     return result
 
 
+def describe_differences(replace):
+    """One sentence per difference of compare()'s ``replace``; never key material (thumbprints only)."""
+    return ['%s: the server has %s, the task asks for %s' % (field, before, after)
+            for field, (before, after) in sorted(replace.items())]
+
+
 def desired_diff_view(params):
     """The ``after`` side of ``--diff`` when creating: metadata the request determines."""
     facts = desired_facts(params)

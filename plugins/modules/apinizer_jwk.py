@@ -582,12 +582,6 @@ def narrow_jwk_no_log(module):
     module.no_log_values.difference_update(public - secret)
 
 
-def describe_differences(replace):
-    """One sentence per difference, never key material (thumbprints only)."""
-    return ['%s: the server has %s, the task asks for %s' % (field, before, after)
-            for field, (before, after) in sorted(replace.items())]
-
-
 # ---- the module ------------------------------------------------------------------------------
 
 class JwkTask(object):
@@ -616,7 +610,7 @@ class JwkTask(object):
 
         # compare() applies the detach rule for sourced JWKs and compares the source URL.
         found = jwkutil.compare(jwkutil.desired_facts(self.params), current)
-        differences = describe_differences(found['replace'])
+        differences = jwkutil.describe_differences(found['replace'])
         self.result['differences'] = differences
         regenerate = self.params['regenerate']
 

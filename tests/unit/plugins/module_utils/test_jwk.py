@@ -586,6 +586,21 @@ def test_compare_key_size_from_material(keys):
     assert J.compare(J.desired_facts({'name': 'my-jwk', 'key_type': 'RSA', 'key_size': 2048}), api)['replace'] == {}
 
 
+def test_describe_differences_one_sentence_per_field_sorted_without_key_material(keys):
+    api = _api_jwk(keys['RSA'], source='COPY_PASTE')
+    other = _rsa_jwk(kid='other')
+    replace = J.compare(J.desired_facts({'name': 'my-jwk', 'source': 'jwk', 'jwk': other}), api)['replace']
+    sentences = J.describe_differences(replace)
+    assert sentences == [
+        'kid: the server has rsa-1, the task asks for other',
+        'thumbprint: the server has %s, the task asks for %s' % (J.thumbprint(keys['RSA']), J.thumbprint(other)),
+    ]
+    text = ' '.join(sentences)
+    for secret in _private_values(keys['RSA']) + _private_values(other) + [keys['RSA']['n'], other['n']]:
+        assert secret not in text
+    assert J.describe_differences({}) == []
+
+
 def test_desired_diff_view_for_generate_and_jwk(keys):
     view = J.desired_diff_view({'name': 'n', 'key_type': 'EC', 'curve': 'P-521'})
     assert view == {'name': 'n', 'description': '', 'source': None, 'key_type': 'EC', 'kid': None, 'use': 'signature',
