@@ -115,7 +115,7 @@ stage_sanity_oldest() {
 stage_units() {
     local tree
     tree="$(test_tree)"
-    if ! find "$tree/tests/unit" -name 'test_*.py' 2>/dev/null | grep -q .; then
+    if [[ -z "$(find "$tree/tests/unit" -name 'test_*.py' -print -quit 2>/dev/null)" ]]; then
         skip "no tests/unit/**/test_*.py in the collection"
         return
     fi
@@ -242,5 +242,6 @@ for i in "${!R_NAME[@]}"; do
     printf '%-14s %-8s %8s\n' "${R_NAME[$i]}" "${R_RESULT[$i]}" "${R_SECONDS[$i]}"
 done
 echo "total $(elapsed "$T0" "$(now)") s"
-echo "$passed passed, $failed failed, $skipped skipped"
+echo "$skipped skipped, $(( ${#STAGES[@]} - passed - failed - skipped )) not run"
+echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]
