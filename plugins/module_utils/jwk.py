@@ -208,6 +208,9 @@ THUMBPRINT_MEMBERS = {
 }
 # public members that name or describe a key (RFC 7517 4.x), kept by public_jwk
 _DESCRIPTIVE_MEMBERS = ('kid', 'use', 'alg', 'key_ops', 'x5u', 'x5c', 'x5t', 'x5t#S256')
+# every public member (RFC 7517/7518/8037): the key type, the public key members and the descriptive ones
+PUBLIC_MEMBERS = frozenset(('kty',) + _DESCRIPTIVE_MEMBERS + tuple(
+    m for members in THUMBPRINT_MEMBERS.values() for m in members if m not in PRIVATE_MEMBERS))
 
 _B64URL = re.compile(r'^[A-Za-z0-9_-]*$')
 _ISO8601 = re.compile(
@@ -576,6 +579,52 @@ def public_jwk(jwk):
         if jwk.get(member) is not None:
             out[member] = copy.deepcopy(jwk[member])
     return out
+
+
+def _leaves(value):
+    """Every scalar of a JSON value, as strings (what AnsibleModule registers for no_log)."""
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        return [leaf for item in value for leaf in _leaves(item)]
+    if value is None or isinstance(value, bool):
+        return []
+    return ['%s' % value]
+
+
+def narrow_jwk_no_log(module):
+    """Keep no_log of the ``jwk`` option on its secret members only.
+
+    AnsibleModule registers every leaf of a no_log dict as a secret before the ``json`` type turns
+    it into one string, and then masks those strings wherever they appear in the result: "RSA",
+    "sig", the kid, the public modulus. Unmask the public members of the user's JWK (or JWK Set);
+    the whole document and every other member (d, p, q, dp, dq, qi, oth, k, unknown ones) stay
+    masked, and so do the values of the other no_log options (token, password).
+    """
+    raw = module.params.get('jwk')
+    if not raw:
+        return
+    # The json type strips the string: register the value the module holds, not only the raw one.
+    module.no_log_values.add(raw)
+    try:
+        doc = json.loads(raw)
+    except ValueError:
+        return  # not JSON: one opaque string, masked as a whole
+    if not isinstance(doc, dict):
+        return
+    keys = doc.get('keys') if 'kty' not in doc else [doc]
+    if not isinstance(keys, list):
+        return
+    public, secret = set(), set()
+    for key in keys:
+        if not isinstance(key, dict):
+            continue
+        for member, value in key.items():
+            (public if member in PUBLIC_MEMBERS else secret).update(_leaves(value))
+    for option in ('apinizer_token', 'apinizer_password'):
+        if module.params.get(option):
+            secret.add(module.params[option])
+    module.no_log_values.difference_update(public - secret)
 
 
 def strip_private(obj):

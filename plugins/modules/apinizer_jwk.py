@@ -479,8 +479,6 @@ diff:
   sample: {"before": {"name": "k", "curve": "P-256"}, "after": {"name": "k", "curve": "P-521"}}
 """
 
-import json
-
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.apinizer.apiops.plugins.module_utils import jwk as jwkutil
@@ -512,7 +510,7 @@ def argument_spec():
         expiration=dict(type='str'),
         password_salt_length=dict(type='int', no_log=False),
         password_iteration_count=dict(type='int', no_log=False),
-        # type json: one parser for a dict and a JSON string (see narrow_jwk_no_log for no_log).
+        # type json: one parser for a dict and a JSON string (see jwk.narrow_jwk_no_log for no_log).
         jwk=dict(type='json', no_log=True),
         url=dict(type='str'),
         url_connect_timeout=dict(type='int'),
@@ -527,59 +525,6 @@ def argument_spec():
         fail_on_deploy_error=dict(type='bool', default=True),
         return_private_key=dict(type='bool', default=False, no_log=False),
     )
-
-
-# ---- helpers that belong in module_utils/jwk.py (kept here until moved) -----------------------
-
-# Members of a JWK that are public (RFC 7517/7518/8037); everything else of a user's JWK stays masked.
-_PUBLIC_MEMBERS = frozenset(('kty', 'kid', 'use', 'alg', 'crv', 'n', 'e', 'x', 'y', 'key_ops',
-                             'x5u', 'x5c', 'x5t', 'x5t#S256'))
-
-
-def _leaves(value):
-    """Every scalar of a JSON value, as strings (what AnsibleModule registers for no_log)."""
-    if isinstance(value, dict):
-        value = list(value.values())
-    if isinstance(value, list):
-        return [leaf for item in value for leaf in _leaves(item)]
-    if value is None or isinstance(value, bool):
-        return []
-    return ['%s' % value]
-
-
-def narrow_jwk_no_log(module):
-    """Keep no_log of the ``jwk`` option on its secret members only.
-
-    AnsibleModule registers every leaf of a no_log dict as a secret before the ``json`` type turns
-    it into one string, and then masks those strings wherever they appear in the result: "RSA",
-    "sig", the kid, the public modulus. Unmask the public members of the user's JWK (or JWK Set);
-    the whole document and every other member (d, p, q, dp, dq, qi, oth, k, unknown ones) stay
-    masked, and so do the values of the other no_log options (token, password).
-    """
-    raw = module.params.get('jwk')
-    if not raw:
-        return
-    # The json type strips the string: register the value the module holds, not only the raw one.
-    module.no_log_values.add(raw)
-    try:
-        doc = json.loads(raw)
-    except ValueError:
-        return  # not JSON: one opaque string, masked as a whole
-    if not isinstance(doc, dict):
-        return
-    keys = doc.get('keys') if 'kty' not in doc else [doc]
-    if not isinstance(keys, list):
-        return
-    public, secret = set(), set()
-    for key in keys:
-        if not isinstance(key, dict):
-            continue
-        for member, value in key.items():
-            (public if member in _PUBLIC_MEMBERS else secret).update(_leaves(value))
-    for option in ('apinizer_token', 'apinizer_password'):
-        if module.params.get(option):
-            secret.add(module.params[option])
-    module.no_log_values.difference_update(public - secret)
 
 
 # ---- the module ------------------------------------------------------------------------------
@@ -731,7 +676,7 @@ def main():
         supports_check_mode=True,
     )
 
-    narrow_jwk_no_log(module)
+    jwkutil.narrow_jwk_no_log(module)
 
     # Every problem at once, before the first request.
     problems = jwkutil.validate_jwk_params(module.params)

@@ -709,3 +709,44 @@ def test_alg_spellings_from_the_server(keys, member_alg, public_alg, described_a
     assert J.api_jwk_to_jwk(api)['alg'] == public_alg
     assert J.describe(api)['alg'] == described_alg
     assert J.compare(J.desired_facts({'name': 'my-jwk', 'algorithm': described_alg.lower()}), api)['replace'] == {}
+
+
+class _NoLogModule(object):
+    """What narrow_jwk_no_log uses of an AnsibleModule: params and no_log_values."""
+
+    def __init__(self, params, no_log_values):
+        self.params = params
+        self.no_log_values = set(no_log_values)
+
+
+def test_narrow_jwk_no_log_unmasks_public_members_only(keys):
+    key = dict(keys['RSA'], use='sig', alg='RS256')
+    raw = json.dumps({'keys': [key]})
+    registered = set(str(v) for v in key.values()) | {'the-token'}
+    module = _NoLogModule({'jwk': raw, 'apinizer_token': 'the-token'}, registered)
+    J.narrow_jwk_no_log(module)
+    for member in ('kty', 'kid', 'use', 'alg', 'n', 'e'):
+        assert key[member] not in module.no_log_values
+    for secret in _private_values(keys['RSA']) + ['the-token', raw]:
+        assert secret in module.no_log_values
+
+
+def test_narrow_jwk_no_log_keeps_a_public_value_that_is_also_a_secret(keys):
+    # a kid equal to the token stays masked: the token must never show
+    key = dict(keys['EC'], kid='the-token')
+    module = _NoLogModule({'jwk': json.dumps(key), 'apinizer_token': 'the-token'}, set(key.values()))
+    J.narrow_jwk_no_log(module)
+    assert 'the-token' in module.no_log_values and key['d'] in module.no_log_values
+    assert key['x'] not in module.no_log_values
+
+
+def test_narrow_jwk_no_log_leaves_non_json_masked_whole():
+    module = _NoLogModule({'jwk': 'not json'}, set())
+    J.narrow_jwk_no_log(module)
+    assert module.no_log_values == {'not json'}
+
+
+def test_public_members_are_every_rfc_public_member():
+    assert J.PUBLIC_MEMBERS == frozenset(('kty', 'kid', 'use', 'alg', 'crv', 'n', 'e', 'x', 'y', 'key_ops',
+                                          'x5u', 'x5c', 'x5t', 'x5t#S256'))
+    assert not J.PUBLIC_MEMBERS & J.PRIVATE_MEMBERS
