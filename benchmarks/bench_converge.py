@@ -187,6 +187,11 @@ class Bench(object):
         if not os.path.isdir(INSTALLED):
             sys.exit('bench: %s not found (run scripts/build.sh)' % INSTALLED)
         self.work = tempfile.mkdtemp(prefix='apinizer-bench.')
+        # A private snapshot of the installed collection: a concurrent scripts/build.sh swaps
+        # .build/collections, and a module missing for one loop item would end the run.
+        self.collections = os.path.join(self.work, 'collections')
+        shutil.copytree(os.path.dirname(os.path.dirname(INSTALLED)),
+                        os.path.join(self.collections, 'ansible_collections'), symlinks=True)
         self.emu = Emulator().start()
         self.results = {'targets': []}
 
@@ -205,7 +210,7 @@ class Bench(object):
         home = os.path.join(self.work, 'ansible-home')
         env.update({
             'ANSIBLE_PYTHON_INTERPRETER': self.python,
-            'ANSIBLE_COLLECTIONS_PATH': COLLECTIONS,
+            'ANSIBLE_COLLECTIONS_PATH': self.collections,
             'ANSIBLE_COLLECTIONS_SCAN_SYS_PATH': 'False',
             'ANSIBLE_HOME': home,
             'ANSIBLE_LOCAL_TEMP': os.path.join(home, 'tmp'),
@@ -313,7 +318,7 @@ class Bench(object):
 
     def import_time(self, statement):
         """Min wall and min CPU seconds of a fresh interpreter running ``statement``."""
-        env = dict(os.environ, PYTHONPATH=COLLECTIONS)
+        env = dict(os.environ, PYTHONPATH=self.collections)
         walls, cpus = [], []
         for _ in range(max(1, self.opts.import_repeat)):
             rc, wall, cpu = run_measured([self.python, '-c', statement], env=env, cwd=self.work)
@@ -332,7 +337,8 @@ class Bench(object):
             ('module_utils.client + jwk', 'import %smodule_utils.client, %smodule_utils.jwk' % (PREFIX, PREFIX)),
             ('cryptography (for scale)', 'import cryptography.hazmat.primitives.asymmetric.ec'),
         ]
-        for module in sorted(os.listdir(os.path.join(INSTALLED, 'plugins', 'modules'))):
+        modules_dir = os.path.join(self.collections, 'ansible_collections', 'apinizer', 'apiops', 'plugins', 'modules')
+        for module in sorted(os.listdir(modules_dir)):
             if module.endswith('.py') and not module.startswith('_'):
                 cases.append(('modules.' + module[:-3], 'import %smodules.%s' % (PREFIX, module[:-3])))
         rows = []
@@ -347,7 +353,7 @@ class Bench(object):
         if connection:
             full.update(apinizer_url=self.emu.url, apinizer_token=self.emu.token, project='demo')
         env = dict((k, v) for k, v in os.environ.items() if not k.startswith(('ANSIBLE_', 'APINIZER_')))
-        env['PYTHONPATH'] = COLLECTIONS
+        env['PYTHONPATH'] = self.collections
         self.emu.clear_requests()
         out_path, err_path = os.path.join(self.work, 'probe.out'), os.path.join(self.work, 'probe.err')
         with open(out_path, 'w') as out, open(err_path, 'w') as err:
