@@ -171,6 +171,10 @@ class ApinizerError(Exception):
         desc = (self.error_description or '').lower()
         return self.status in (400, 409) and ('already exist' in desc or self.error == 'duplicate_name')
 
+    def is_nothing_assigned(self):
+        """True for the documented 400 of removing a credential's JWK assignment that does not exist."""
+        return self.status == 400 and 'no jwk is assigned' in (self.error_description or '').lower()
+
     def fail_kwargs(self):
         """Keyword arguments for module.fail_json(**e.fail_kwargs())."""
         result = dict(msg=str(self), status=self.status, error=self.error,

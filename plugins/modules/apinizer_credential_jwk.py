@@ -271,12 +271,6 @@ def plan(state, wanted, known, current):
     return 'remove' if current is not None else 'none'
 
 
-def is_nothing_assigned(error):
-    """The documented 400 for removing an assignment that does not exist."""
-    return (error.status == 400
-            and 'no jwk is assigned' in (error.error_description or '').lower())
-
-
 def describe_names(names):
     shown = ', '.join(names[:KNOWN_NAMES_SHOWN]) or 'none'
     if len(names) > KNOWN_NAMES_SHOWN:
@@ -409,7 +403,7 @@ def run_module():
         else:
             deployment = client.remove_credential_jwk(username, purpose)
     except ApinizerError as e:
-        if action != 'assign' and is_nothing_assigned(e):
+        if action != 'assign' and e.is_nothing_assigned():
             if client.retries_used > retries_before_write:
                 # An earlier attempt whose answer was lost may have been the one that
                 # removed it: report the change rather than claim nothing happened.

@@ -571,3 +571,14 @@ def test_connection_errors_show_the_reason_not_the_whole_url():
     assert text.startswith('GET /projects/demo/jwks/: connection error (ConnectionError): ')
     assert 'Max retries exceeded' not in text
     assert 'refused' in text.lower()
+
+
+@pytest.mark.parametrize('status,description,expected', [
+    (400, 'No JWK is assigned to credential (username: api-user) for validation!', True),
+    (400, 'no jwk is assigned', True),
+    (404, 'No JWK is assigned to credential (username: api-user) for validation!', False),
+    (400, 'Credential (username: x) is not found!', False),
+    (400, None, False),
+])
+def test_is_nothing_assigned(status, description, expected):
+    assert ApinizerError(status=status, error='bad_request', error_description=description).is_nothing_assigned() is expected
