@@ -193,6 +193,12 @@ def test_fault(run_playbook, emu, fault):
             resent = not (fault == 'drop-after-apply' and hits[0]['method'] == 'POST')
             if resent and not re.search(r'\d+ transient failures? (was|were) retried', ' '.join(warnings)):
                 problems.append(where + 'no retry warning: %r' % warnings)
+            if spec.get('retry_after'):
+                # Retry-After (header or body) is honoured: the next attempt waits that long.
+                same = [r for r in log if method in ('*', r['method']) and rx.search(r['path'])]
+                first = same.index(hits[0])
+                if first + 1 >= len(same) or same[first + 1]['time'] - hits[0]['time'] < spec['retry_after'] - 0.1:
+                    problems.append(where + 'Retry-After %s s not honoured' % spec['retry_after'])
         else:
             if not failed:
                 problems.append(where + 'succeeded beyond the retry budget')
