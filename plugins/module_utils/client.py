@@ -175,9 +175,10 @@ class ApinizerError(Exception):
         """True for the documented 400 of removing a credential's JWK assignment that does not exist."""
         return self.status == 400 and 'no jwk is assigned' in (self.error_description or '').lower()
 
-    def fail_kwargs(self):
-        """Keyword arguments for module.fail_json(**e.fail_kwargs())."""
-        result = dict(msg=str(self), status=self.status, error=self.error,
+    def fail_kwargs(self, doing=None):
+        """Keyword arguments for module.fail_json(**e.fail_kwargs()); ``doing`` prefixes msg as "<doing> failed: ..."."""
+        msg = str(self) if doing is None else '%s failed: %s' % (doing, self)
+        result = dict(msg=msg, status=self.status, error=self.error,
                       error_description=self.error_description)
         if self.validation_errors:
             result['validation_errors'] = self.validation_errors
@@ -216,6 +217,25 @@ def parse_deployment(body):
 def deployment_failed(deployment):
     """The entries of a parsed deployment that failed."""
     return [entry for entry in deployment or [] if not entry.get('success')]
+
+
+# --------------------------------------------------------------------------------------------
+# Reporting to the module
+# --------------------------------------------------------------------------------------------
+
+def warn_retries(module, client):
+    """Warn with the number of transient failures the client retried, if any."""
+    warning = client.retry_warning()
+    if warning:
+        module.warn(warning)
+
+
+def fail_module(module, client, result=None, **failure):
+    """module.fail_json with the result so far and ``failure`` (msg, ...) over it, after warn_retries."""
+    warn_retries(module, client)
+    failed = dict(result or {})
+    failed.update(failure)
+    module.fail_json(**failed)
 
 
 # --------------------------------------------------------------------------------------------

@@ -139,6 +139,7 @@ from ansible_collections.apinizer.apiops.plugins.module_utils.client import (
     CONNECTION_MUTUALLY_EXCLUSIVE,
     CONNECTION_REQUIRED_TOGETHER,
     connection_argument_spec,
+    warn_retries,
 )
 
 # The API fields that carry the assignments (our documented assumption, see the notes).
@@ -182,9 +183,7 @@ def main():
     username = module.params['username']
     if username is not None:
         items = [item for item in items if item.get('username') == username]
-    warning = client.retry_warning()
-    if warning:
-        module.warn(warning)
+    warn_retries(module, client)
     module.exit_json(changed=False, credentials=[describe_credential(item) for item in items],
                      assignments_reported=reported)
 

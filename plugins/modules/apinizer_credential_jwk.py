@@ -223,6 +223,8 @@ from ansible_collections.apinizer.apiops.plugins.module_utils.client import (
     CONNECTION_REQUIRED_TOGETHER,
     connection_argument_spec,
     deployment_failed,
+    fail_module,
+    warn_retries,
 )
 
 
@@ -331,18 +333,10 @@ def run_module():
     )
 
     def fail(msg, **extra):
-        warn_retries()
-        result.update(extra)
-        module.fail_json(msg=msg, **result)
-
-    def warn_retries():
-        warning = client.retry_warning()
-        if warning:
-            module.warn(warning)
+        fail_module(module, client, result, msg=msg, **extra)
 
     def api_fail(error, doing):
-        extra = error.fail_kwargs()
-        fail('{0} failed: {1}'.format(doing, extra.pop('msg')), **extra)
+        fail_module(module, client, result, **error.fail_kwargs(doing))
 
     try:
         credentials = client.list_credentials()
@@ -368,7 +362,7 @@ def run_module():
             result['diff']['before_header'] = 'current {0} JWK not reported by the server'.format(purpose)
 
     if action == 'none':
-        warn_retries()
+        warn_retries(module, client)
         module.exit_json(**result)
 
     if action == 'assign':
@@ -393,7 +387,7 @@ def run_module():
                                               field=ASSIGNMENT_FIELDS[purpose]))
 
     if module.check_mode:
-        warn_retries()
+        warn_retries(module, client)
         module.exit_json(**result)
 
     retries_before_write = client.retries_used
@@ -411,14 +405,14 @@ def run_module():
                     module.warn('The removal was retried after a transient failure and the '
                                 'server then reported nothing assigned; an earlier attempt '
                                 'probably removed it.')
-                warn_retries()
+                warn_retries(module, client)
                 module.exit_json(**result)
             # The server's documented answer for "nothing to remove": the state is as
             # wanted and nothing was written.
             result['changed'] = False
             if module._diff:
                 result['diff'] = dict(before={'jwk_name': None}, after={'jwk_name': None})
-            warn_retries()
+            warn_retries(module, client)
             module.exit_json(**result)
         result['changed'] = False
         api_fail(e, '{0} the {1} JWK of credential {2!r}'.format(
@@ -434,7 +428,7 @@ def run_module():
         if params['fail_on_deploy_error']:
             fail(msg)
         module.warn(msg)
-    warn_retries()
+    warn_retries(module, client)
     module.exit_json(**result)
 
 

@@ -489,6 +489,8 @@ from ansible_collections.apinizer.apiops.plugins.module_utils.client import (
     CONNECTION_REQUIRED_TOGETHER,
     connection_argument_spec,
     deployment_failed,
+    fail_module,
+    warn_retries,
 )
 
 
@@ -657,15 +659,7 @@ class JwkTask(object):
             self.result['diff'] = dict(before=jwkutil.diff_view(before), after=after)
 
     def fail(self, msg, **extra):
-        result = dict(self.result)
-        result.update(extra)
-        self.warn_retries()
-        self.module.fail_json(msg=msg, **result)
-
-    def warn_retries(self):
-        warning = self.client.retry_warning()
-        if warning:
-            self.module.warn(warning)
+        fail_module(self.module, self.client, self.result, msg=msg, **extra)
 
 
 def main():
@@ -696,7 +690,7 @@ def main():
                               'task again to create it. %s' % (module.params['name'], failure['msg']))
         task.fail(**failure)
     task.check_deployment()
-    task.warn_retries()
+    warn_retries(module, client)
     module.exit_json(**result)
 
 

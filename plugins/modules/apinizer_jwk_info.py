@@ -220,6 +220,8 @@ from ansible_collections.apinizer.apiops.plugins.module_utils.client import (
     CONNECTION_MUTUALLY_EXCLUSIVE,
     CONNECTION_REQUIRED_TOGETHER,
     connection_argument_spec,
+    fail_module,
+    warn_retries,
 )
 from ansible_collections.apinizer.apiops.plugins.module_utils import jwk as jwk_utils
 
@@ -265,16 +267,8 @@ def run_module():
     client = ApinizerClient.from_module(module)
     result = dict(changed=False, jwks=[], missing=[])
 
-    def warn_retries():
-        warning = client.retry_warning()
-        if warning:
-            module.warn(warning)
-
     def api_fail(error, doing):
-        warn_retries()
-        extra = error.fail_kwargs()
-        result.update(extra, msg='{0} failed: {1}'.format(doing, extra['msg']))
-        module.fail_json(**result)
+        fail_module(module, client, result, **error.fail_kwargs(doing))
 
     if params['name'] is None and params['names'] is None:
         try:
@@ -282,7 +276,7 @@ def run_module():
         except ApinizerError as e:
             api_fail(e, 'Listing the JWKs of project {0!r}'.format(client.project))
         result['jwks'] = [summarize(s) for s in summaries]
-        warn_retries()
+        warn_retries(module, client)
         module.exit_json(**result)
 
     wanted = unique([params['name']] if params['name'] is not None else params['names'])
@@ -302,7 +296,7 @@ def run_module():
             public_keys.append(public)
     result['jwk_set'] = {'keys': public_keys}
 
-    warn_retries()
+    warn_retries(module, client)
     module.exit_json(**result)
 
 

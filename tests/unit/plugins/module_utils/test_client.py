@@ -17,7 +17,9 @@ from ansible_collections.apinizer.apiops.plugins.module_utils.client import (
     ApinizerClient,
     ApinizerError,
     deployment_failed,
+    fail_module,
     parse_deployment,
+    warn_retries,
 )
 
 BASE = 'https://mgr.example.com'
@@ -582,3 +584,49 @@ def test_connection_errors_show_the_reason_not_the_whole_url():
 ])
 def test_is_nothing_assigned(status, description, expected):
     assert ApinizerError(status=status, error='bad_request', error_description=description).is_nothing_assigned() is expected
+
+
+class _ReportingModule(object):
+    """What warn_retries/fail_module use of an AnsibleModule."""
+
+    def __init__(self):
+        self.warnings = []
+        self.failed = None
+
+    def warn(self, text):
+        self.warnings.append(text)
+
+    def fail_json(self, **kwargs):
+        self.failed = kwargs
+
+
+class _RetriedClient(object):
+    def __init__(self, retries_used):
+        self.retries_used = retries_used
+
+    retry_warning = ApinizerClient.retry_warning
+
+
+@pytest.mark.parametrize('retries_used,expected', [
+    (0, []), (1, ['1 transient failure was retried']), (3, ['3 transient failures were retried']),
+])
+def test_warn_retries(retries_used, expected):
+    module = _ReportingModule()
+    warn_retries(module, _RetriedClient(retries_used))
+    assert module.warnings == expected
+
+
+def test_fail_module_puts_the_failure_over_the_result_and_warns_retries():
+    module = _ReportingModule()
+    result = dict(changed=True, actions=['delete'])
+    error = ApinizerError(status=503, error='unavailable', error_description='busy', method='POST', path='/projects/p/jwks/')
+    fail_module(module, _RetriedClient(2), result, changed=False, **error.fail_kwargs('Creating JWK k'))
+    assert module.warnings == ['2 transient failures were retried']
+    assert module.failed == dict(changed=False, actions=['delete'], status=503, error='unavailable', error_description='busy',
+                                 msg='Creating JWK k failed: POST /projects/p/jwks/: HTTP 503 unavailable: busy')
+    assert result == dict(changed=True, actions=['delete'])
+
+
+def test_fail_kwargs_without_doing_is_the_error_text():
+    error = ApinizerError(status=404, error='not_found', error_description='gone', method='GET', path='/x/')
+    assert error.fail_kwargs()['msg'] == 'GET /x/: HTTP 404 not_found: gone'
