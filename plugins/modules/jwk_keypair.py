@@ -199,6 +199,10 @@ from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible.module_utils.common.text.converters import to_bytes, to_native
 
 from ansible_collections.apinizer.apiops.plugins.module_utils.jwk import (
+    CURVE_COORDINATE_BYTES,
+    CURVES,
+    DEFAULT_KEY_SIZE,
+    USE_TO_MEMBER,
     allowed_algorithms,
     public_jwk,
     thumbprint,
@@ -214,12 +218,9 @@ except ImportError:  # pragma: no cover - exercised through missing_required_lib
     CRYPTOGRAPHY_IMPORT_ERROR = traceback.format_exc()
 
 FILE_MODE = 0o600
-DEFAULT_RSA_SIZE = 2048
-EC_CURVES = ('P-256', 'P-384', 'P-521', 'secp256k1')
-OKP_CURVES = ('Ed25519', 'X25519')
-# Coordinate length in bytes (RFC 7518 6.2.1.2: fixed-length, left-padded).
-EC_SIZES = {'P-256': 32, 'P-384': 48, 'P-521': 66, 'secp256k1': 32}
-USE_MEMBER = {'signature': 'sig', 'encryption': 'enc'}
+# The curves of each key type, from the collection's one table (jwk.CURVES).
+EC_CURVES = tuple(curve for curve, (key_type, unused) in CURVES.items() if key_type == 'EC')
+OKP_CURVES = tuple(curve for curve, (key_type, unused) in CURVES.items() if key_type == 'OKP')
 
 
 def _b64(data):
@@ -255,7 +256,7 @@ def normalise_params(params):
     if key_type == 'RSA':
         if params.get('curve'):
             errors.append('curve is not used with key_type RSA; set key_size (2048, 3072, 4096) instead.')
-        spec['key_size'] = params.get('key_size') or DEFAULT_RSA_SIZE
+        spec['key_size'] = params.get('key_size') or DEFAULT_KEY_SIZE['RSA']
     else:
         if params.get('key_size'):
             errors.append('key_size is only used with key_type RSA; set curve for %s keys.' % key_type)
@@ -313,7 +314,8 @@ def key_to_private_jwk(key):
                     p=_int_b64(priv.p), q=_int_b64(priv.q), dp=_int_b64(priv.dmp1),
                     dq=_int_b64(priv.dmq1), qi=_int_b64(priv.iqmp))
     if key_type == 'EC':
-        size = EC_SIZES[size_or_curve]
+        # Coordinates are fixed-length, left-padded (RFC 7518 6.2.1.2).
+        size = CURVE_COORDINATE_BYTES[size_or_curve]
         priv = key.private_numbers()
         pub = priv.public_numbers
         return dict(kty='EC', crv=size_or_curve, x=_int_b64(pub.x, size), y=_int_b64(pub.y, size),
@@ -372,7 +374,7 @@ def with_metadata(jwk, spec):
     """Add kid/use/alg to a JWK dict (kid defaults to the thumbprint)."""
     jwk = dict(jwk)
     jwk['kid'] = spec['kid'] or thumbprint(jwk)
-    jwk['use'] = USE_MEMBER[spec['use']]
+    jwk['use'] = USE_TO_MEMBER[spec['use']]
     if spec['algorithm']:
         jwk['alg'] = spec['algorithm']
     return jwk
