@@ -139,6 +139,7 @@ from ansible_collections.apinizer.apiops.plugins.module_utils.client import (
     CONNECTION_MUTUALLY_EXCLUSIVE,
     CONNECTION_REQUIRED_TOGETHER,
     connection_argument_spec,
+    fail_module,
     warn_retries,
 )
 
@@ -173,7 +174,8 @@ def main():
     try:
         items = [item for item in client.list_credentials() if isinstance(item, dict)]
     except ApinizerError as exc:
-        module.fail_json(**exc.fail_kwargs())
+        # fail_module adds the retry warning: the user learns how many retries were spent.
+        fail_module(module, client, **exc.fail_kwargs())
 
     reported = assignments_reported(items)
     if not reported:
