@@ -499,7 +499,7 @@ def report(results):
     imports = results.get('imports')
     if imports:
         print()
-        print('Import cost: a fresh interpreter running python -c "import X" (min of %d), PYTHONPATH=.build/collections'
+        print('Import cost: a fresh interpreter running python -c "import X" (min of %d), PYTHONPATH=a copy of .build/collections'
               % results['import_repeat'])
         base, basic = imports[0], imports[1]
         print('%-40s %8s %8s %16s' % ('import', 'wall ms', 'CPU ms', 'CPU over basic'))
