@@ -192,7 +192,7 @@ class Emulator:
                  'action': spec.get('action', 'status'), 'status': int(spec.get('status', 503)),
                  'retry_after': spec.get('retry_after'), 'retry_after_in': spec.get('retry_after_in', 'header'),
                  'delay': float(spec.get('delay', 0) or 0), 'count': spec.get('count', 1),
-                 'apply': bool(spec.get('apply', False))}
+                 'apply': bool(spec.get('apply', False)), 'echo': spec.get('echo', False)}
         unknown = set(spec) - set(fault)
         if unknown:
             raise ValueError('unknown fault option(s): %s' % ', '.join(sorted(unknown)))
@@ -200,6 +200,10 @@ class Emulator:
             raise ValueError("fault action must be 'status', 'delay' or 'drop'")
         if fault['retry_after_in'] not in ('header', 'body'):
             raise ValueError("retry_after_in must be 'header' or 'body'")
+        if not isinstance(fault['echo'], bool):
+            raise ValueError('echo must be true or false')
+        if fault['echo'] and fault['action'] != 'status':
+            raise ValueError("echo applies only to action 'status'")
         re.compile(fault['path'])
         if fault['count'] is not None:
             fault['count'] = int(fault['count'])
@@ -1087,7 +1091,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 time.sleep(fault['delay'])
                 fault = None
             if fault and not fault['apply']:
-                self._answer_fault(fault, entry)
+                self._answer_fault(fault, entry, raw)
                 return
             if path.startswith('/apiops/'):
                 try:
@@ -1105,7 +1109,7 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                                               'error_description': 'No endpoint %s %s' % (method, path)}, {}
             if fault:
                 entry['applied_status'] = status
-                self._answer_fault(fault, entry)
+                self._answer_fault(fault, entry, raw)
                 return
             entry['status'] = status
             emu._record(entry)
@@ -1113,7 +1117,13 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
 
-    def _answer_fault(self, fault, entry):
+    def _echo(self, raw):
+        """The request exactly as received: what a careless server puts into its error text."""
+        return {'method': self.command, 'path': self.path,
+                'headers': dict((k, v) for k, v in self.headers.items()),
+                'body': raw.decode('utf-8', 'replace')}
+
+    def _answer_fault(self, fault, entry, raw=b''):
         emu = self.server.emulator
         if fault['action'] == 'drop':
             emu._record(entry)
@@ -1124,6 +1134,19 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         emu._record(entry)
         body = {'error': STATUS_ERRORS.get(status, 'error'),
                 'error_description': 'Injected fault: HTTP %d' % status}
+        if fault.get('echo'):
+            # Verbatim, secrets included (Authorization header, form password, key material):
+            # the client under test must keep them out of its output. The request log still
+            # masks them, since tests print it.
+            request = self._echo(raw)
+            body['request'] = request
+            body['error_description'] += ' for %s %s with headers %s and body %s' % (
+                request['method'], request['path'],
+                '; '.join('%s: %s' % kv for kv in request['headers'].items()), request['body'])
+            body['validation_errors'] = (
+                [{'field': 'request', 'message': '%s %s' % (request['method'], request['path'])}]
+                + [{'field': 'header ' + k, 'message': v} for k, v in request['headers'].items()]
+                + [{'field': 'body', 'message': request['body']}])
         headers = {}
         if fault['retry_after'] is not None:
             if fault['retry_after_in'] == 'body':

@@ -133,6 +133,51 @@ def test_fault_hook_rejects_bad_specs(api):
     assert api.hook('POST', 'faults', json={'colour': 'red'}).status_code == 400
 
 
+def test_echo_fault_repeats_the_request_verbatim(api):
+    """A server error that echoes the request: Authorization, form password and JSON key material."""
+    api.emulator.add_fault(path='/apiops/', status=500, echo=True, count=None)
+    form = {'grant_type': 'client_credentials', 'client_id': 'admin', 'client_secret': 'admin-password'}
+    r = requests.post(api.emulator.url + '/apiops/auth/token', data=form, timeout=10)
+    assert r.status_code == 500
+    body = r.json()
+    raw_form = 'grant_type=client_credentials&client_id=admin&client_secret=admin-password'
+    assert body['request']['method'] == 'POST' and body['request']['path'] == '/apiops/auth/token'
+    assert body['request']['body'] == raw_form
+    assert body['request']['headers']['Content-Type'] == 'application/x-www-form-urlencoded'
+    assert raw_form in body['error_description']
+    assert {'field': 'body', 'message': raw_form} in body['validation_errors']
+
+    secret_d = 'jb2Nq0f7mmr1oXRdSb8b4IJD_lfCe0dUVLsUe23QjIk'
+    r = api.post(LIST + '?x=1', json={'name': 'e', 'jwk': {'kty': 'EC', 'd': secret_d}})
+    body = r.json()
+    assert r.status_code == 500 and body['error'] == 'internal_error'
+    assert body['request']['path'] == '/apiops' + LIST + '?x=1'
+    assert body['request']['headers']['Authorization'] == 'Bearer emulator-token'
+    assert secret_d in body['request']['body'] and secret_d in body['error_description']
+    assert 'Authorization: Bearer emulator-token' in body['error_description']
+    assert {'field': 'header Authorization', 'message': 'Bearer emulator-token'} in body['validation_errors']
+    assert any(secret_d in e['message'] for e in body['validation_errors'] if e['field'] == 'body')
+    # The write was not processed, and the request log still masks what it must.
+    api.emulator.clear_faults()
+    assert 'e' not in api.jwks()
+    log = api.emulator.requests()
+    assert log[0]['body']['client_secret'] == '********'
+    assert 'emulator-token' not in str(log)
+
+
+def test_status_fault_without_echo_repeats_nothing(api):
+    api.emulator.add_fault(path='jwks', status=500)
+    body = api.get(LIST).json()
+    assert body == {'error': 'internal_error', 'error_description': 'Injected fault: HTTP 500'}
+
+
+def test_echo_only_with_status(api):
+    assert api.hook('POST', 'faults', json={'action': 'drop', 'echo': True}).status_code == 400
+    assert api.hook('POST', 'faults', json={'action': 'status', 'echo': 'yes'}).status_code == 400
+    with pytest.raises(ValueError, match='echo'):
+        api.emulator.add_fault(action='delay', delay=0.1, echo=True)
+
+
 # ----------------------------------------------------------------- config
 
 def test_failing_environment_gives_a_partial_deployment_but_applies_the_write(api):
