@@ -30,6 +30,7 @@ import json
 import os
 import subprocess
 import sys
+import threading
 
 import pytest
 
@@ -100,6 +101,13 @@ class _Runner(object):
         self.tmp_path = tmp_path
         self.emulator = emulator
         self.count = 0
+        # Tests may start runs from several threads (concurrency tests): number them safely.
+        self._lock = threading.Lock()
+
+    def _next(self):
+        with self._lock:
+            self.count += 1
+            return self.count
 
     def environment(self, overrides):
         # Start clean: inherited ANSIBLE_*/APINIZER_* settings must not change what a test sees.
@@ -135,12 +143,12 @@ class _Runner(object):
         return env
 
     def run(self, args, env, expect_failure, timeout):
-        self.count += 1
-        results_file = self.tmp_path / ('results-%d.jsonl' % self.count)
+        n = self._next()
+        results_file = self.tmp_path / ('results-%d.jsonl' % n)
         env = self.environment(env)
         env['RESULT_COLLECTOR_FILE'] = str(results_file)
         # cwd is a fresh dir so no ansible.cfg from the checkout or the caller applies.
-        cwd = self.tmp_path / ('run-%d' % self.count)
+        cwd = self.tmp_path / ('run-%d' % n)
         cwd.mkdir()
         proc = subprocess.run(args, cwd=str(cwd), env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                               universal_newlines=True, timeout=timeout)
@@ -168,17 +176,18 @@ class _Runner(object):
 
     def playbook(self, playbook, extra_vars=None, check=False, diff=False, verbosity=0, env=None,
                  tags=None, expect_failure=False, extra_args=None, timeout=300):
+        n = self._next()
         if hasattr(playbook, '__fspath__') or (isinstance(playbook, str) and '\n' not in playbook
                                                and os.path.isfile(playbook)):
             path = os.path.abspath(str(playbook))
         else:
-            path = str(self.tmp_path / ('playbook-%d.yml' % (self.count + 1)))
+            path = str(self.tmp_path / ('playbook-%d.yml' % n))
             with open(path, 'w') as f:
                 f.write(playbook)
         args = [_executable('ansible-playbook')] + self.common_args(check, diff, verbosity, extra_args)
         if extra_vars:
             # A file keeps types (bool, list, dict) and secrets out of the process list.
-            vars_file = self.tmp_path / ('extra-vars-%d.json' % (self.count + 1))
+            vars_file = self.tmp_path / ('extra-vars-%d.json' % n)
             vars_file.write_text(json.dumps(extra_vars))
             args += ['-e', '@' + str(vars_file)]
         if tags:
