@@ -14,16 +14,18 @@ __metaclass__ = type
 
 import copy
 import email.utils
+import json
 import math
 import os
+import re
 import time
 import traceback
 import warnings
 
 try:
-    from urllib.parse import quote
+    from urllib.parse import quote, quote_plus
 except ImportError:  # pragma: no cover - Python 2 controller/targets are not supported
-    from urllib import quote  # type: ignore
+    from urllib import quote, quote_plus  # type: ignore
 
 from ansible.module_utils.basic import env_fallback, missing_required_lib
 
@@ -77,6 +79,16 @@ ENV_VARS = dict(
 
 API_PREFIX = '/apiops'
 MASK = '********'
+
+# A server error may repeat the request it failed on (a careless one does). Whatever the client
+# sent that is secret must then be masked too: private JWK members (RFC 7518 section 6), values
+# of password/secret/token members, and PEM private keys (also masked whenever they appear).
+_PRIVATE_JWK_MEMBERS = frozenset(['d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k'])
+_SECRET_NAME = re.compile(r'password|secret|token', re.IGNORECASE)
+_PEM_PRIVATE_KEY = re.compile(r'-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----.*?-----END [A-Z0-9 ]*PRIVATE KEY-----',
+                              re.DOTALL)
+# Shorter values (an empty or one-letter member) would mask ordinary words.
+_MIN_SECRET_LENGTH = 6
 
 # Backoff: base * 2**n seconds, at most BACKOFF_CAP; a server-supplied Retry-After/retry_after
 # is honoured up to RETRY_AFTER_CAP so a misbehaving server cannot park a play for hours.
@@ -238,6 +250,49 @@ def fail_module(module, client, result=None, **failure):
     module.fail_json(**failed)
 
 
+def _variants(secrets):
+    """Each secret as sent and as a server may repeat it: JSON-escaped and form/URL-encoded."""
+    out = set()
+    for secret in secrets:
+        if not secret:
+            continue
+        out.add(secret)
+        out.add(json.dumps(secret)[1:-1])
+        out.add(quote_plus(secret))
+        out.add(quote(secret, safe=''))
+    out.discard('')
+    return out
+
+
+def _collect_secrets(value, secret, out):
+    if isinstance(value, dict):
+        for key, item in value.items():
+            key = '%s' % key
+            _collect_secrets(item, secret or key in _PRIVATE_JWK_MEMBERS or bool(_SECRET_NAME.search(key)), out)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _collect_secrets(item, secret, out)
+    elif isinstance(value, str):
+        if secret or 'PRIVATE KEY' in value:
+            if len(value) >= _MIN_SECRET_LENGTH:
+                out.add(value)
+        elif value.lstrip().startswith('{'):
+            # A JWK passed as a JSON string (jwkStr): its private members are secrets too.
+            try:
+                parsed = json.loads(value)
+            except ValueError:
+                return
+            _collect_secrets(parsed, False, out)
+
+
+def request_secrets(json_body=None, form=None):
+    """The secrets a request body carries, with their escaped forms, for ApinizerClient.mask()."""
+    found = set()
+    _collect_secrets(json_body, False, found)
+    _collect_secrets(form, False, found)
+    return frozenset(_variants(found))
+
+
 # --------------------------------------------------------------------------------------------
 # The client
 # --------------------------------------------------------------------------------------------
@@ -370,14 +425,25 @@ class ApinizerClient(object):
             self.retries_used, '' if self.retries_used == 1 else 's',
             'was' if self.retries_used == 1 else 'were')
 
-    def mask(self, text):
-        """Replace every secret this client knows (token, password) in text with ********."""
+    def mask(self, text, extra=()):
+        """Replace every secret this client knows (token, password), every secret in ``extra``
+        (see request_secrets) and every PEM private key in text with ********."""
         if text is None or not isinstance(text, str):
             return text
-        for secret in sorted(self._secrets, key=len, reverse=True):
+        for secret in sorted(_variants(self._secrets) | set(extra), key=len, reverse=True):
             if secret and secret in text:
                 text = text.replace(secret, MASK)
-        return text
+        return _PEM_PRIVATE_KEY.sub(MASK, text)
+
+    def _mask_value(self, value, extra=()):
+        """mask() applied to every string of a JSON value (dicts and lists at any depth)."""
+        if isinstance(value, str):
+            return self.mask(value, extra)
+        if isinstance(value, dict):
+            return dict((k, self._mask_value(v, extra)) for k, v in value.items())
+        if isinstance(value, list):
+            return [self._mask_value(v, extra) for v in value]
+        return value
 
     def _project(self, project):
         project = project or self.project
@@ -434,12 +500,12 @@ class ApinizerClient(object):
                 return self.session.request(method, self.base_url + path, **kwargs)
         return self.session.request(method, self.base_url + path, **kwargs)
 
-    def _exception_error(self, exc, method, path):
+    def _exception_error(self, exc, method, path, extra=()):
         """Map a requests exception to ApinizerError (no URL userinfo, no body, masked)."""
         name = type(exc).__name__
         if HAS_REQUESTS and isinstance(exc, requests.exceptions.SSLError):
             return ApinizerError(
-                'TLS error (%s): %s' % (name, self._short(exc)), method=method, path=path,
+                'TLS error (%s): %s' % (name, self._short(exc, extra=extra)), method=method, path=path,
                 hint='set ca_path (APINIZER_CA_PATH) to the CA bundle that signed the server '
                      'certificate, or validate_certs=false for a trusted test server')
         if HAS_REQUESTS and isinstance(exc, requests.exceptions.Timeout):
@@ -448,20 +514,20 @@ class ApinizerClient(object):
         transient_types = (requests.exceptions.ConnectionError,
                            requests.exceptions.ChunkedEncodingError) if HAS_REQUESTS else ()
         if isinstance(exc, transient_types) or isinstance(exc, (ConnectionError, TimeoutError)):
-            return ApinizerError('connection error (%s): %s' % (name, self._short(exc)),
+            return ApinizerError('connection error (%s): %s' % (name, self._short(exc, extra=extra)),
                                  method=method, path=path, transient=True)
-        return ApinizerError('request failed (%s): %s' % (name, self._short(exc)),
+        return ApinizerError('request failed (%s): %s' % (name, self._short(exc, extra=extra)),
                              method=method, path=path)
 
-    def _short(self, exc, limit=300):
+    def _short(self, exc, limit=300, extra=()):
         # requests wraps urllib3's MaxRetryError, whose text repeats the whole URL; its
         # ``reason`` is the part a user needs ("Connection refused", "certificate verify failed").
         inner = exc.args[0] if getattr(exc, 'args', None) else None
         reason = getattr(inner, 'reason', None)
-        text = self.mask('%s' % (reason if reason is not None else exc))
+        text = self.mask('%s' % (reason if reason is not None else exc), extra)
         return text if len(text) <= limit else text[:limit] + '...'
 
-    def _response_error(self, resp, method, path):
+    def _response_error(self, resp, method, path, extra=()):
         status = resp.status_code
         body = None
         try:
@@ -474,13 +540,14 @@ class ApinizerClient(object):
             description = body.get('error_description')
             validation = body.get('validation_errors')
             retry_after_body = body.get('retry_after')
-            error = self.mask(error) if isinstance(error, str) else None
-            description = self.mask(description) if isinstance(description, str) else (
-                None if description is None else self.mask('%s' % description))
+            # Only these members are kept (a `request` echo or anything else is dropped), each
+            # masked, at any depth, with the secrets of the request that failed.
+            error = self.mask(error, extra) if isinstance(error, str) else None
+            description = self.mask(description, extra) if isinstance(description, str) else (
+                None if description is None else self.mask('%s' % description, extra))
             if isinstance(validation, list):
                 validation = [
-                    dict((k, self.mask(v) if isinstance(v, str) else v) for k, v in item.items())
-                    if isinstance(item, dict) else self.mask('%s' % item)
+                    self._mask_value(item, extra) if isinstance(item, dict) else self.mask('%s' % item, extra)
                     for item in validation]
             else:
                 validation = None
@@ -495,7 +562,7 @@ class ApinizerClient(object):
             status=status, error=error, error_description=description,
             validation_errors=validation, method=method, path=path,
             transient=status in TRANSIENT_STATUSES, hint=hint,
-            reason=self.mask(getattr(resp, 'reason', None) or '') or None)
+            reason=self.mask(getattr(resp, 'reason', None) or '', extra) or None)
         header = None
         headers = getattr(resp, 'headers', None) or {}
         try:
@@ -528,16 +595,17 @@ class ApinizerClient(object):
         an error answered to a *retried* DELETE means that an earlier attempt already landed.
         """
         attempt = 0
+        extra = request_secrets(body, form)
         while True:
             err = None
             try:
                 resp = self._send(method, path, body, form, auth)
             except _TRANSPORT_ERRORS as exc:
-                err = self._exception_error(exc, method, path)
+                err = self._exception_error(exc, method, path, extra)
             else:
                 if resp.status_code < 400:
-                    return self._parse_success(resp, method, path)
-                err = self._response_error(resp, method, path)
+                    return self._parse_success(resp, method, path, extra)
+                err = self._response_error(resp, method, path, extra)
 
             if attempt > 0:
                 # A retried DELETE answering "not found" means an earlier attempt landed.
@@ -567,7 +635,7 @@ class ApinizerClient(object):
             attempt += 1
             self.retries_used += 1
 
-    def _parse_success(self, resp, method, path):
+    def _parse_success(self, resp, method, path, extra=()):
         if resp.status_code == 204 or not resp.content:
             return {}
         try:
@@ -576,8 +644,8 @@ class ApinizerClient(object):
             raise ApinizerError('HTTP %s with a body that is not JSON' % resp.status_code,
                                 method=method, path=path)
         if isinstance(body, dict) and body.get('success') is False and body.get('error'):
-            raise ApinizerError(status=resp.status_code, error=self.mask(body.get('error')),
-                                error_description=self.mask(body.get('error_description')),
+            raise ApinizerError(status=resp.status_code, error=self.mask(body.get('error'), extra),
+                                error_description=self.mask(body.get('error_description'), extra),
                                 method=method, path=path)
         return body
 
