@@ -8,10 +8,19 @@ __metaclass__ = type
 
 import pytest
 
-from ansible.errors import AnsibleFilterError
+from ansible.module_utils import _internal as _module_utils_internal
 
-from ansible_collections.apinizer.apiops.plugins.filter import jwk_param_errors as plugin
-from ansible_collections.apinizer.apiops.plugins.module_utils import jwk as jwk_utils
+# A filter plugin is controller code: importing it (through ansible.errors) marks the process as
+# the controller, after which module.warn() goes to the controller's display instead of the
+# module result. Restore the flag so that the module unit tests in the same session still see
+# their warnings.
+_WAS_CONTROLLER = _module_utils_internal.is_controller
+from ansible.errors import AnsibleFilterError  # noqa: E402
+
+from ansible_collections.apinizer.apiops.plugins.filter import jwk_param_errors as plugin  # noqa: E402
+from ansible_collections.apinizer.apiops.plugins.module_utils import jwk as jwk_utils  # noqa: E402
+
+_module_utils_internal.is_controller = _WAS_CONTROLLER
 
 f = plugin.jwk_param_errors
 
