@@ -163,6 +163,8 @@ def parse_args(argv=None):
     p.add_argument('--n', type=int, action='append', metavar='N',
                    help='number of JWKs (repeatable); overrides the default 20 and 200')
     p.add_argument('--no-fail', action='store_true', help='report only: exit 0 even when a target fails')
+    p.add_argument('--timing-advisory', action='store_true',
+                   help='wall-time targets warn instead of failing (request, connection and import targets still fail)')
     p.add_argument('--noop-repeat', type=int, default=2, metavar='R',
                    help='no-op reruns per side, alternating; the fastest of each side is compared (default 2)')
     p.add_argument('--skip-role', action='store_true', help='do not run the jwk_rotation role check')
@@ -255,8 +257,10 @@ class Bench(object):
             methods[r['method']] = methods.get(r['method'], 0) + 1
         return {'wall': wall, 'cpu': cpu, 'server_cpu': server_cpu, 'requests': len(log), 'methods': methods}
 
-    def target(self, name, ok, detail):
-        self.results['targets'].append({'target': name, 'ok': bool(ok), 'detail': detail})
+    def target(self, name, ok, detail, timing=False):
+        # timing targets compare wall times, which a loaded machine skews; --timing-advisory
+        # reports them without failing the run (the request and import targets always gate)
+        self.results['targets'].append({'target': name, 'ok': bool(ok), 'detail': detail, 'timing': timing})
 
     # -- the measurements ----------------------------------------------------------------------
 
@@ -301,9 +305,9 @@ class Bench(object):
                     ', '.join('%d requests for %d JWKs (%s)' % (run['requests'], n, fmt_methods(run['methods']))
                               for run in mod_noops))
         self.target('N=%d create <= %.2fx uri wall time' % (n, TARGET_CREATE), row['create_ratio'] <= TARGET_CREATE,
-                    '%.2fx (%.1f s vs %.1f s)' % (row['create_ratio'], mc['wall'], uc['wall']))
+                    '%.2fx (%.1f s vs %.1f s)' % (row['create_ratio'], mc['wall'], uc['wall']), timing=True)
         self.target('N=%d no-op <= %.2fx uri wall time' % (n, TARGET_NOOP), row['noop_ratio'] <= TARGET_NOOP,
-                    '%.2fx (%.1f s vs %.1f s)' % (row['noop_ratio'], mn['wall'], un['wall']))
+                    '%.2fx (%.1f s vs %.1f s)' % (row['noop_ratio'], mn['wall'], un['wall']), timing=True)
         return row
 
     @staticmethod
@@ -563,6 +567,11 @@ def main(argv=None):
     bench.results['machine']['loadavg_at_end'] = ' '.join('%.2f' % x for x in os.getloadavg())
     report(bench.results)
     failed = [t for t in bench.results['targets'] if not t['ok']]
+    if opts.timing_advisory:
+        for t in failed:
+            if t['timing']:
+                print('WARNING: timing target missed (advisory with --timing-advisory): %s' % t['target'])
+        failed = [t for t in failed if not t['timing']]
     print()
     print('%d targets, %d failed; benchmark took %.0f s' % (len(bench.results['targets']), len(failed),
                                                            bench.results['seconds']))
