@@ -174,6 +174,32 @@ def test_server_error_that_echoes_the_request_is_masked(run_playbook, emu):
     assert found == [], 'secrets in the output: %s\n%s' % (', '.join(found), run.describe())
 
 
+
+def test_server_error_that_echoes_a_private_jwk_import_is_masked(run_playbook, emu):
+    """Token auth, a POST carrying private members (jwkStr with d) answered by an echoing 500.
+
+    The password-auth case above never gets past the token exchange; here the GET answers
+    "not found" as usual and only the write is echoed, so the request body with the private
+    key material and the Authorization header come back in the error body.
+    """
+    emu.add_fault(method='POST', path='/jwks/', action='status', status=500, echo=True, count=None)
+    seed_ec = emu.state()['projects']['demo']['jwks']['seed-ec']['jwk']
+    tasks = [
+        {'name': 'import private JWK', JWK: {'name': 'echo-imported', 'source': 'jwk', 'jwk': seed_ec},
+         'ignore_errors': True},
+        {'name': 'import private JWK as a string', JWK: {'name': 'echo-imported', 'source': 'jwk',
+                                                         'jwk': json.dumps(seed_ec)}, 'ignore_errors': True},
+    ]
+    run = run_playbook(_play(tasks), verbosity=3, diff=True)
+    for name in ('import private JWK', 'import private JWK as a string'):
+        task = run.task(name)
+        # The write really reached the server and really failed with its echoed answer.
+        assert task['failed'] and '500' in task['result']['msg'], run.describe()
+    posts = [r for r in emu.requests() if r['method'] == 'POST']
+    assert len(posts) == 2 and seed_ec['d'] in posts[0]['body']['jwkStr']
+    found = leaks(run.output, _secrets(emu, '/nonexistent'))
+    assert found == [], 'secrets in the output: %s\n%s' % (', '.join(found), run.describe())
+
 def test_positive_control_private_key_is_shown_when_asked(run_playbook, emu):
     """return_private_key: true without no_log prints d (documented opt-in): the grep finds it."""
     run = run_playbook(_play([{'name': 'ask for the private key', JWK: {
