@@ -8,8 +8,10 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import json
+import os
 
 import pytest
+import yaml
 
 from ansible.module_utils.basic import AnsibleModule
 from ansible.module_utils.testing import patch_module_args
@@ -213,3 +215,56 @@ def test_failure_output_never_contains_the_task_token(capsys):
                                 apinizer_token='secret-token-xyz', timeout=0), capsys)
     assert module is None
     assert 'secret-token-xyz' not in json.dumps(result)
+
+
+def _collection_root():
+    # The collection under test (the installed copy under pytest and ansible-test units alike).
+    from ansible_collections.apinizer.apiops.plugins.module_utils import client
+    return os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(client.__file__))))
+
+
+def test_doc_fragment_documents_every_connection_option_with_its_env_var():
+    from ansible_collections.apinizer.apiops.plugins.doc_fragments.connection import ModuleDocFragment
+    from ansible_collections.apinizer.apiops.plugins.module_utils.client import ENV_VARS
+    options = yaml.safe_load(ModuleDocFragment.DOCUMENTATION)['options']
+    assert set(options) == set(CONNECTION_ARGSPEC)
+    for name, spec in CONNECTION_ARGSPEC.items():
+        doc = options[name]
+        assert doc['type'] == spec['type'], name
+        assert doc.get('default') == spec.get('default'), name
+        text = ' '.join(doc['description'])
+        fallback = spec.get('fallback')
+        env = ENV_VARS.get(name)
+        if fallback:
+            # The argspec's own fallback and the documented variable must be the same one.
+            assert fallback[1] == [env], name
+        if env:
+            assert 'E(%s)' % env in text, '%s does not document %s' % (name, env)
+        else:
+            assert 'E(APINIZER_' not in text, name
+    # The table: these seven options read the environment, timeout and retries do not.
+    assert sorted(ENV_VARS) == sorted(['apinizer_url', 'apinizer_token', 'apinizer_username', 'apinizer_password',
+                                       'project', 'validate_certs', 'ca_path'])
+    assert sorted(ENV_VARS.values()) == sorted(ENV_NAMES)
+    assert {n for n, s in CONNECTION_ARGSPEC.items() if s.get('no_log')} == {'apinizer_token', 'apinizer_password'}
+
+
+def test_action_group_lists_exactly_the_modules_that_take_the_connection_options():
+    # module_defaults hands a group's defaults to every module of the group, so a module that
+    # has no connection options (jwk_keypair) would fail with "Unsupported parameters" there.
+    root = _collection_root()
+    with open(os.path.join(root, 'meta', 'runtime.yml')) as f:
+        runtime = yaml.safe_load(f)
+    assert runtime['requires_ansible'] == '>=2.16.0'
+    modules_dir = os.path.join(root, 'plugins', 'modules')
+    connected, local = [], []
+    for filename in sorted(os.listdir(modules_dir)):
+        if not filename.endswith('.py') or filename == '__init__.py':
+            continue
+        with open(os.path.join(modules_dir, filename)) as f:
+            source = f.read()
+        uses = 'connection_argument_spec(' in source
+        assert uses == ('- apinizer.apiops.connection' in source), filename
+        (connected if uses else local).append(filename[:-3])
+    assert len(connected) >= 4 and local == ['jwk_keypair']
+    assert sorted(runtime['action_groups']['apinizer']) == connected
