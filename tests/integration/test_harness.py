@@ -230,3 +230,23 @@ def test_build_rejects_a_tarball_that_would_ship_development_files(tmp_path):
     assert proc.returncode != 0, proc.stdout
     assert 'must not ship' in proc.stdout and 'emulator/server.py' in proc.stdout
     assert not (root / '.build' / 'collections' / 'ansible_collections').exists()
+
+
+def test_built_manifest_carries_what_the_galaxy_importer_requires():
+    """MANIFEST.json of the tarball is what Galaxy / Automation Hub import: check it, not galaxy.yml."""
+    import json
+    import re
+    import tarfile
+    with tarfile.open(_tarball()) as tar:
+        info = json.load(tar.extractfile('MANIFEST.json'))['collection_info']
+    assert (info['namespace'], info['name']) == ('apinizer', 'apiops')
+    assert re.match(r'^\d+\.\d+\.\d+$', info['version'])
+    assert os.path.basename(_tarball()) == 'apinizer-apiops-%s.tar.gz' % info['version']
+    assert info['license'] == ['GPL-3.0-or-later'] and not info['license_file']
+    assert info['readme'] == 'README.md' and info['authors'] and info['description']
+    # The importer: at most 20 tags, each [a-z0-9_]; Automation Hub wants one of its fixed tags.
+    tags = info['tags']
+    assert 0 < len(tags) <= 20 and all(re.match(r'^[a-z0-9_]+$', t) for t in tags), tags
+    assert {'security', 'tools'} <= set(tags)
+    for link in ('repository', 'documentation', 'homepage', 'issues'):
+        assert (info[link] or '').startswith('https://'), link
