@@ -374,6 +374,13 @@ def test_description_update_in_place_and_detach_warning(run_playbook, emulator):
     before = stored(emulator)
     emulator.clear_requests()
 
+    # check mode: both would change, one GET each, nothing written, nothing detached
+    check = run_playbook(play(tasks), extra_vars={'jwks_url': url, 'text': 'two'}, check=True)
+    assert check.changed_tasks == ['generated', 'from url']
+    assert [m for m, unused in api_requests(emulator)] == ['GET', 'GET']
+    assert stored(emulator) == before
+    emulator.clear_requests()
+
     run = run_playbook(play(tasks), extra_vars={'jwks_url': url, 'text': 'two'})
     assert run.changed_tasks == ['generated', 'from url']
     assert [(m, p.split('/jwks/')[1]) for m, p in api_requests(emulator) if m != 'GET'] == [

@@ -253,6 +253,21 @@ def test_description_update_of_sourced_jwk_warns_about_detaching_and_is_stable(r
     assert client.calls == [('GET', 'remote', None)]
 
 
+@pytest.mark.parametrize('source', ['GENERATE', 'URL'])
+def test_description_update_in_check_mode_writes_nothing(run, source):
+    url = 'https://keys.example.com/jwks.json'
+    client = FakeClient([api_jwk('k', RSA_KEY, source=source, description='old',
+                                 source_url=url if source == 'URL' else None)])
+    task = dict(name='k', description='new', source='url', url=url) if source == 'URL' else dict(
+        RSA_TASK, name='k', description='new')
+    result = run(task, client, check=True, diff=True)
+    assert result['changed'] is True and result['actions'] == ['update']
+    assert client.calls == [('GET', 'k', None)]
+    assert client.jwks['k']['description'] == 'old' and client.jwks['k']['sourceType'] == source
+    assert (result['diff']['before']['description'], result['diff']['after']['description']) == ('old', 'new')
+    assert result['jwk']['description'] == 'old'  # what exists: nothing was written
+
+
 def test_a_changed_url_is_a_difference(run):
     client = FakeClient([api_jwk('remote', RSA_KEY, source='URL', source_url='https://a.example/jwks')])
     result = run(dict(name='remote', source='url', url='https://b.example/jwks'), client)
