@@ -268,3 +268,37 @@ def test_action_group_lists_exactly_the_modules_that_take_the_connection_options
         (connected if uses else local).append(filename[:-3])
     assert len(connected) >= 4 and local == ['jwk_keypair']
     assert sorted(runtime['action_groups']['apinizer']) == connected
+
+
+def _client_without_test_session(args):
+    # The real construction path (no session= injected), as a module run does it.
+    with patch_module_args(args):
+        return ApinizerClient.from_module(AnsibleModule(argument_spec=connection_argument_spec()))
+
+
+def test_missing_requests_fails_with_missing_required_lib(monkeypatch, capsys):
+    from ansible_collections.apinizer.apiops.plugins.module_utils import client
+    monkeypatch.setattr(client, 'HAS_REQUESTS', False)
+    with pytest.raises(SystemExit):
+        _client_without_test_session(dict(apinizer_url='https://m', project='p', apinizer_token='tok-0a1b2c3d'))
+    result = json.loads(capsys.readouterr().out)
+    assert result['failed'] and 'Failed to import the required Python library (requests)' in result['msg']
+
+
+def test_one_requests_session_serves_every_request_of_a_run(monkeypatch):
+    import requests
+    client = _client_without_test_session(dict(apinizer_url='https://m', project='p', apinizer_token='tok-0a1b2c3d'))
+    assert isinstance(client.session, requests.Session)
+    used = []
+
+    def request(self, method, url, **kwargs):
+        used.append(self)
+        response = requests.Response()
+        response.status_code = 200
+        response._content = b'{"success": true, "resultList": []}'
+        return response
+
+    monkeypatch.setattr(requests.Session, 'request', request)
+    client.list_jwks()
+    client.list_credentials()
+    assert len(used) == 2 and used[0] is used[1] is client.session
