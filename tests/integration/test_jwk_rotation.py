@@ -10,9 +10,12 @@ and every claim about assignments in the emulator's state.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import base64
 import datetime
+import hashlib
 import json
 import os
+import re
 import stat
 
 import pytest
@@ -287,3 +290,65 @@ def test_local_source_in_check_mode_writes_no_file_and_no_request(emulator, run_
     assert result_of(run)['rotated'] is True
     assert not key_path.exists()
     assert writes(emulator) == []
+
+
+# The README's main job: scripts/demo.sh seeds the emulator with the JSON below and runs
+# playbooks/rotate.yml twice. Both are taken from the repository itself, so this test breaks
+# when the demo's seed, playbook or summary drift apart.
+DEMO_SCRIPT = os.path.join(os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__)))),
+                           'scripts', 'demo.sh')
+DEMO_PLAYBOOK = os.path.normpath(os.path.join(os.path.dirname(DEMO_SCRIPT), '..', 'playbooks', 'rotate.yml'))
+
+
+def demo_seed():
+    with open(DEMO_SCRIPT) as f:
+        script = f.read()
+    return json.loads(re.search(r"<<'EOF'\n(.*?)\nEOF\n", script, re.S).group(1))
+
+
+def ec_thumbprint(jwk):
+    """RFC 7638 thumbprint of an EC public key, computed here independently of the collection."""
+    canonical = json.dumps(dict((m, jwk[m]) for m in ('crv', 'kty', 'x', 'y')), separators=(',', ':'), sort_keys=True)
+    return base64.urlsafe_b64encode(hashlib.sha256(canonical.encode()).digest()).decode().rstrip('=')
+
+
+def summary(run):
+    """The lines the demo playbook prints at its end."""
+    return list(run.task('Summary')['result']['msg'])
+
+
+def test_demo_playbook_plans_rotates_then_changes_nothing_and_prints_the_summary(emulator, run_playbook):
+    emulator.seed(demo_seed())
+    emulator.clear_requests()
+
+    # bash scripts/demo.sh --check: the plan, nothing written.
+    planned = summary(run_playbook(DEMO_PLAYBOOK, check=True))
+    assert writes(emulator) == []
+    assert planned[0] == 'Would rotate (check mode): demo-signing-20250101T000000Z is older than 90d', planned
+    assert 'Switched:    api-user/validation, mobile-app/validation' in planned
+    assert 'Retired:     demo-signing-20240601T000000Z' in planned
+
+    # Run 1 rotates: active key, kid, thumbprint, switched and retired are printed.
+    first = summary(run_playbook(DEMO_PLAYBOOK))
+    state = emulator.state()['projects']['demo']
+    active = state['credentials']['api-user']['validationJwkName']
+    assert re.match(r'^demo-signing-[0-9]{8}T[0-9]{6}Z$', active) and active != 'demo-signing-20250101T000000Z'
+    assert state['credentials']['mobile-app']['validationJwkName'] == active
+    assert state['credentials']['partner-app']['validationJwkName'] == 'demo-signing-20240901T000000Z'
+    assert 'demo-signing-20240601T000000Z' not in state['jwks']
+    assert first[0] == 'Rotated: demo-signing-20250101T000000Z is older than 90d', first
+    assert first[1:6] == [
+        'Active key:  %s' % active,
+        'kid:         %s' % active,
+        'Thumbprint:  %s' % ec_thumbprint(state['jwks'][active]['jwk']),
+        'Switched:    api-user/validation, mobile-app/validation',
+        'Retired:     demo-signing-20240601T000000Z',
+    ], first
+
+    # Run 2, the same command: nothing changes and the summary says so.
+    emulator.clear_requests()
+    second_run = run_playbook(DEMO_PLAYBOOK)
+    second = summary(second_run)
+    assert second_run.changed_tasks == [] and writes(emulator) == [], second_run.describe()
+    assert second[0].startswith('No rotation: %s is younger than 90d' % active), second
+    assert second[1:6] == first[1:4] + ['Switched:    none', 'Retired:     none'], second
