@@ -176,9 +176,10 @@ def test_forced_rotation_retires_generations_beyond_keep(emulator, run_playbook)
     assert assigned(emulator, 'api-user') == result['active']
 
 
-def test_check_mode_plans_the_rotation_and_writes_nothing(aged, run_playbook):
+def test_check_mode_plans_the_rotation_and_writes_nothing(aged, run_playbook, tmp_path):
     before = aged.state()['projects']['demo']
-    run = run_playbook(play(), check=True)
+    jwks_path = tmp_path / 'jwks.json'
+    run = run_playbook(play(jwk_rotation_jwks_path=str(jwks_path)), check=True)
     result = result_of(run)
     assert result['rotated'] is True
     assert result['retired'] == [OLDEST]
@@ -186,6 +187,8 @@ def test_check_mode_plans_the_rotation_and_writes_nothing(aged, run_playbook):
     assert writes(aged) == []
     assert aged.state()['projects']['demo'] == before
     assert 'would switch api-user/validation' in run.stdout
+    # Not even the local JWKS file is written.
+    assert not jwks_path.exists()
 
 
 def test_failed_switch_fails_the_play_deletes_nothing_and_next_run_converges(aged, run_playbook):
