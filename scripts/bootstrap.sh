@@ -66,7 +66,12 @@ make_venv "$ROOT/.venv" "$(cat requirements-dev.txt requirements.txt)" -r requir
 if [[ "${APINIZER_SKIP_OLDEST:-0}" != "1" ]]; then
     # Oldest-version sanity only needs ansible-core itself: ansible-test builds its own venvs.
     make_venv "$ROOT/.venv-2.16" "$OLDEST_CORE" "$OLDEST_CORE" || {
-        log "WARNING: could not create .venv-2.16; sanity on ansible-core 2.16 will be skipped"
         rm -rf "$ROOT/.venv-2.16"
+        # In CI the oldest-core sanity is part of the gate: a missing venv must fail, not skip.
+        if [[ "${CI:-}" == "true" ]]; then
+            log "ERROR: could not create .venv-2.16 (ansible-core 2.16 sanity is required in CI)"
+            exit 1
+        fi
+        log "WARNING: could not create .venv-2.16; sanity on ansible-core 2.16 will be skipped"
     }
 fi
