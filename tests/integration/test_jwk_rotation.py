@@ -121,6 +121,9 @@ def test_first_rotation_then_rerun_changes_nothing_and_only_reads(emulator, run_
     assert private_members_in(result['jwk_set']) == []
     published = json.loads(jwks_path.read_text())
     assert published == result['jwk_set']
+    # The same result goes to set_stats, for AWX workflows.
+    stats = first.task('apinizer.apiops.jwk_rotation : Pass jwk_rotation_result to AWX workflows')['result']['ansible_stats']
+    assert stats['data']['jwk_rotation_result'] == result
     # The API read exactly one JWK list and one credential list before deciding.
     reads = [r for r in api(emulator) if r[0] == 'GET']
     assert reads[:2] == [('GET', '/apiops/projects/demo/jwks/'), ('GET', '/apiops/projects/demo/credentials/')]
