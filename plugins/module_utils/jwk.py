@@ -184,11 +184,14 @@ REQUIRED_OPTIONS = {
     'generate': (),
     'jwk': ('jwk',),
     'url': ('url',),
-    'certificate': ('certificate_name', 'environment', 'algorithm'),
-    'public_key': ('key_name', 'environment', 'algorithm'),
-    'private_key': ('key_name', 'environment', 'algorithm'),
-    'keystore': ('keystore_name', 'alias', 'environment', 'algorithm'),
+    # A stored certificate or key does not say what it is for: the task must (issue 3, the docs).
+    'certificate': ('certificate_name', 'environment', 'use', 'algorithm'),
+    'public_key': ('key_name', 'environment', 'use', 'algorithm'),
+    'private_key': ('key_name', 'environment', 'use', 'algorithm'),
+    'keystore': ('keystore_name', 'alias', 'environment', 'use', 'algorithm'),
 }
+# The allowed values a "required" problem names, for the required options that have a fixed set.
+_REQUIRED_CHOICES = {'use': ('signature', 'encryption')}
 _SPECIFIC_OPTIONS = tuple(sorted(set(o for opts in SOURCE_OPTIONS.values() for o in opts)))
 
 # private members per RFC 7518 (RSA, EC) and RFC 8037 (OKP); ``k`` is the whole oct key
@@ -1091,7 +1094,9 @@ def validate_jwk_params(params):
     for option in REQUIRED_OPTIONS[source]:
         value = params.get(option)
         if value is None or (isinstance(value, str) and not value.strip()):
-            problems.append("%s is required with source %r" % (option, source))
+            allowed = _REQUIRED_CHOICES.get(option)
+            problems.append("%s is required with source %r%s" % (
+                option, source, '; allowed: %s' % ', '.join(allowed) if allowed else ''))
 
     if params.get('use') is not None and normalize_use(params['use']) not in USES:
         problems.append("use %r is not supported; allowed: %s" % (params['use'], ', '.join(USES)))

@@ -630,6 +630,8 @@ BAD_INPUT = [
     ('missing url', dict(source='url'), ['url']),
     ('missing certificate options', dict(source='certificate', use='signature'),
      ['certificate_name', 'environment', 'algorithm']),
+    ('missing use', dict(source='keystore', keystore_name='demo-keystore', alias='demo', environment='production',
+                         algorithm='RS256'), ['use is required', 'signature, encryption']),
     ('option of another source', dict(key_type='EC', url='https://example.com/jwks'), ['url']),
 ]
 
