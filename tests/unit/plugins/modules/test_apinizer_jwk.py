@@ -466,6 +466,9 @@ def test_diff_shows_metadata_and_thumbprint_never_material(run):
     assert diff['after']['description'] == 'b'
     assert diff['before']['curve'] == 'P-256'
     assert diff['before']['thumbprint'] == diff['after']['thumbprint']
+    # the metadata issue 3 lists for diff mode, and nothing else
+    fields = {'name', 'description', 'source', 'key_type', 'kid', 'use', 'alg', 'curve', 'thumbprint'}
+    assert set(diff['before']) == fields and set(diff['after']) == fields
     dumped = json.dumps(diff)
     assert EC_D not in dumped and EC_KEY['x'] not in dumped
 
