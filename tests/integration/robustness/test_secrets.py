@@ -174,7 +174,6 @@ def test_server_error_that_echoes_the_request_is_masked(run_playbook, emu):
     assert found == [], 'secrets in the output: %s\n%s' % (', '.join(found), run.describe())
 
 
-
 def test_server_error_that_echoes_a_private_jwk_import_is_masked(run_playbook, emu):
     """Token auth, a POST carrying private members (jwkStr with d) answered by an echoing 500.
 
@@ -199,6 +198,7 @@ def test_server_error_that_echoes_a_private_jwk_import_is_masked(run_playbook, e
     assert len(posts) == 2 and seed_ec['d'] in posts[0]['body']['jwkStr']
     found = leaks(run.output, _secrets(emu, '/nonexistent'))
     assert found == [], 'secrets in the output: %s\n%s' % (', '.join(found), run.describe())
+
 
 def test_positive_control_private_key_is_shown_when_asked(run_playbook, emu):
     """return_private_key: true without no_log prints d (documented opt-in): the grep finds it."""
