@@ -10,9 +10,6 @@ import json
 
 import pytest
 
-from ansible.module_utils.common import warnings as warnings_module
-from ansible.module_utils.testing import patch_module_args
-
 from ansible_collections.apinizer.apiops.plugins.module_utils.client import ApinizerError
 from ansible_collections.apinizer.apiops.plugins.modules import apinizer_credential_info as mod
 
@@ -48,21 +45,12 @@ class FakeClient(object):
 
 
 @pytest.fixture
-def run(monkeypatch, capsys):
+def run(run_module, connection_args):
     def _run(client, check_mode=False, **options):
-        monkeypatch.setattr(mod.ApinizerClient, 'from_module', classmethod(lambda cls, module: client))
-        monkeypatch.setattr(warnings_module, '_global_warnings', {})
-        args = dict(apinizer_url='http://127.0.0.1:1', apinizer_token='unit-test-token-xyz',
-                    project='demo', _ansible_check_mode=check_mode)
-        args.update(options)
-        with patch_module_args(args):
-            with pytest.raises(SystemExit) as exc:
-                mod.main()
-        out = capsys.readouterr().out
-        result = json.loads(out)
+        failed, result, out = run_module(mod, connection_args(**options), client, check_mode=check_mode)
         # ansible-core 2.19 serialises warnings as structured summaries; older cores as strings.
         result['warnings'] = [w['event']['msg'] if isinstance(w, dict) else w for w in result.get('warnings', [])]
-        return exc.value.code != 0, result, out
+        return failed, result, out
 
     return _run
 

@@ -6,12 +6,7 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import json
-
 import pytest
-
-from ansible.module_utils.common import warnings as warnings_module
-from ansible.module_utils.testing import patch_module_args
 
 from ansible_collections.apinizer.apiops.plugins.module_utils.client import ApinizerError
 from ansible_collections.apinizer.apiops.plugins.modules import apinizer_credential_jwk as mod
@@ -93,14 +88,12 @@ class FakeClient(object):
 
 
 @pytest.fixture
-def run(monkeypatch, capsys):
+def run(run_module, connection_args, monkeypatch):
     """run(client, check_mode=False, diff=False, **options) -> (failed, result)."""
 
     def _run(client, check_mode=False, diff=False, **options):
-        monkeypatch.setattr(mod.ApinizerClient, 'from_module', classmethod(lambda cls, module: client))
-        # Warnings are process-global (and de-duplicated) in ansible-core: start empty and
-        # count the calls themselves, so "warns once" cannot pass by de-duplication.
-        monkeypatch.setattr(warnings_module, '_global_warnings', {})
+        # Warnings are process-global (and de-duplicated) in ansible-core; run_module starts them
+        # empty, and the calls themselves are counted so "warns once" cannot pass by de-duplication.
         original_warn = mod.AnsibleModule.warn
         client.warn_calls = []
 
@@ -109,14 +102,10 @@ def run(monkeypatch, capsys):
             return original_warn(module, warning, *a, **kw)
 
         monkeypatch.setattr(mod.AnsibleModule, 'warn', counting_warn)
-        args = dict(apinizer_url='http://127.0.0.1:1', apinizer_token='unit-test-token-xyz', project=client.project,
-                    _ansible_check_mode=check_mode, _ansible_diff=diff)
+        args = connection_args(project=client.project)
         args.update(options)
-        with patch_module_args(args):
-            with pytest.raises(SystemExit) as exc:
-                mod.main()
-        result = json.loads(capsys.readouterr().out)
-        return exc.value.code != 0, result
+        failed, result, dummy = run_module(mod, args, client, check_mode=check_mode, diff=diff)
+        return failed, result
 
     return _run
 

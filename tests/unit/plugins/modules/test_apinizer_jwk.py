@@ -16,15 +16,8 @@ import json
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
-
 from ansible_collections.apinizer.apiops.plugins.module_utils.client import ApinizerError
 from ansible_collections.apinizer.apiops.plugins.modules import apinizer_jwk
-
-try:
-    from unittest import mock
-except ImportError:  # pragma: no cover
-    import mock
 
 # RFC 7517 A.1 / RFC 7638 3.1: a 2048-bit RSA public key and its known thumbprint.
 RSA_N = ('0vx7agoebGcQSuuPiLJXZptN9nndrQmbXEps2aiAFbWhM78LhWx4cbbfAAtVT86zwu1RK7aPFFxuhDR1L6tSoc_BJECPebWKRXjBZCiF'
@@ -116,25 +109,16 @@ class FakeClient(object):
 
 
 @pytest.fixture
-def run(capsys):
-    """run(args, client, check=False, diff=False) -> (result dict, client); never contacts anything."""
+def run(run_module, connection_args):
+    """run(args, client, check=False, diff=False) -> result dict plus _stdout and _client_built."""
 
     def _run(args, client, check=False, diff=False):
-        module_args = dict(apinizer_url='https://apinizer.invalid', apinizer_token='unit-token-secret',
-                           project='demo')
+        # This file's own URL and token: tests assert this token never reaches the output.
+        module_args = connection_args(apinizer_url='https://apinizer.invalid', apinizer_token='unit-token-secret')
         module_args.update(args)
-        if check:
-            module_args['_ansible_check_mode'] = True
-        if diff:
-            module_args['_ansible_diff'] = True
-        with patch_module_args(module_args):
-            with mock.patch.object(apinizer_jwk.ApinizerClient, 'from_module', return_value=client) as factory:
-                with pytest.raises(SystemExit):
-                    apinizer_jwk.main()
-        out = capsys.readouterr().out
-        result = json.loads(out)
+        dummy, result, out = run_module(apinizer_jwk, module_args, client, check_mode=check, diff=diff)
         result['_stdout'] = out
-        result['_client_built'] = factory.called
+        result['_client_built'] = run_module.client_built
         return result
 
     return _run

@@ -12,8 +12,6 @@ import stat
 
 import pytest
 
-from ansible.module_utils.testing import patch_module_args
-
 from ansible_collections.apinizer.apiops.plugins.module_utils.jwk import thumbprint
 from ansible_collections.apinizer.apiops.plugins.modules import jwk_keypair as mod
 
@@ -23,15 +21,9 @@ PRIVATE_MEMBERS = ('d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k')
 
 
 @pytest.fixture
-def run(capsys):
+def run(run_module):
     def _run(check_mode=False, **options):
-        args = dict(_ansible_check_mode=check_mode)
-        args.update(options)
-        with patch_module_args(args):
-            with pytest.raises(SystemExit) as exc:
-                mod.main()
-        out = capsys.readouterr().out
-        return exc.value.code != 0, json.loads(out), out
+        return run_module(mod, options, check_mode=check_mode)
 
     return _run
 
