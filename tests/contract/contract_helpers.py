@@ -68,6 +68,11 @@ class Api:
         return {c['username']: c for c in r.json()['resultList']}
 
 
+def assigned(emulator, username, purpose, project='demo'):
+    """The JWK a credential uses for a purpose, from the emulator's state (whatever the list reports)."""
+    return emulator.state()['projects'][project]['credentials'][username]['%sJwkName' % purpose]
+
+
 def error_of(response, status=400):
     assert response.status_code == status, (response.status_code, response.text)
     body = response.json()
