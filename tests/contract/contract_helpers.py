@@ -32,6 +32,8 @@ class Api:
     def request(self, method, path, **kw):
         kw.setdefault('timeout', 30)
         kw.setdefault('verify', self.verify)
+        # A client of an API must never follow a redirect; tests that want to, use the session directly.
+        kw.setdefault('allow_redirects', False)
         return self.session.request(method, self.base + path, **kw)
 
     def get(self, path, **kw):

@@ -100,8 +100,9 @@ def test_documented_spellings_answer(api, method, path, status):
 
 
 def test_token_path_has_no_trailing_slash(emulator):
-    r = requests.post(emulator.url + '/apiops/auth/token/', timeout=10, headers={'Authorization': 'Bearer emulator-token'},
-                      data={'grant_type': 'client_credentials', 'client_id': 'admin', 'client_secret': 'admin-password'})
+    form = {'grant_type': 'client_credentials', 'client_id': 'admin', 'client_secret': 'admin-password'}
+    r = requests.post(emulator.url + '/apiops/auth/token/', timeout=10, data=form,
+                      headers={'Authorization': 'Bearer emulator-token'})
     assert error_of(r, 404)[0] == 'not_found'
 
 

@@ -261,7 +261,8 @@ def test_parse_from_key_tolerates_a_key_source_type(api):
                             useType='SIGNATURE', algorithm='ES256'), '/projects/demo/jwks/parse-from-key')
     assert jwk['sourceType'] == 'PUBLIC_KEY' and 'd' not in jwk['ec']
     err, text = error_of(create(api, dict(PROD, name='k2', sourceType='URL', keyName='demo-ec-private',
-                                          useType='SIGNATURE', algorithm='ES256'), '/projects/demo/jwks/parse-from-key'))
+                                          useType='SIGNATURE', algorithm='ES256'),
+                                '/projects/demo/jwks/parse-from-key'))
     assert err == 'validation_failed' and 'PUBLIC_KEY or PRIVATE_KEY' in text
 
 
