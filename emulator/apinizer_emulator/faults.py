@@ -32,6 +32,8 @@ ACTION_OPTIONS = {
     'size': ('oversized',),
     'length_header': ('oversized',),
     'echo_chars': ('status', 'echo'),
+    'error': ('status',),
+    'error_description': ('status',),
 }
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
 ECHO_MODES = ('whole', 'truncated')
@@ -111,6 +113,12 @@ def _action_options(spec, action, fault):
         if out['size'] < len(oversized_prefix()) + 2:
             raise ValueError('size must be at least %d bytes' % (len(oversized_prefix()) + 2))
         out['length_header'] = _bool(spec, 'length_header', True)
+    elif action == 'status':
+        for key in ('error', 'error_description'):
+            if key in spec:
+                if not isinstance(spec[key], str) or not spec[key]:
+                    raise ValueError('%s must be a non-empty string' % key)
+                out[key] = spec[key]
     if fault['echo']:
         out['echo_chars'] = int(spec.get('echo_chars', 100))
         if out['echo_chars'] < 1:
@@ -179,7 +187,8 @@ def echo_text(fault, request):
 
 def error_body(fault, status, error, request):
     """The error answer of a status fault, with the echo when asked for."""
-    body = {'error': error, 'error_description': 'Injected fault: HTTP %d' % status}
+    body = {'error': fault.get('error', error),
+            'error_description': fault.get('error_description', 'Injected fault: HTTP %d' % status)}
     if not fault['echo']:
         return body
     text = echo_text(fault, request)

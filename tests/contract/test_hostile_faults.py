@@ -293,6 +293,18 @@ def test_oversized_body_parses_as_json_when_small(api):
     assert len(r.content) == 4096 and r.json()['success'] is True
 
 
+# ----------------------------------------------------------------- error texts of other servers
+
+@pytest.mark.parametrize('status,text', [
+    (400, 'Project not found for name: (demo)'),
+    (404, "Project 'demo' not found"),
+])
+def test_status_fault_with_the_servers_own_error_text(api, status, text):
+    """The two other documented project-not-found spellings, answered for a project that exists."""
+    fault(api, method='GET', path='/jwks/a/$', status=status, error='not_found', error_description=text)
+    assert error_of(api.get(LIST + 'a/'), status) == ('not_found', text)
+
+
 # ----------------------------------------------------------------- spec validation
 
 @pytest.mark.parametrize('spec,text', [
@@ -308,6 +320,8 @@ def test_oversized_body_parses_as_json_when_small(api):
     ({'action': 'drop', 'echo': 'truncated'}, 'echo applies only'),
     ({'action': 'status', 'echo_chars': 0, 'echo': 'truncated'}, 'echo_chars'),
     ({'action': 'nope'}, 'fault action must be one of'),
+    ({'action': 'drop', 'error_description': 'x'}, 'error_description applies only to action status'),
+    ({'action': 'status', 'error': ''}, 'error must be a non-empty string'),
 ])
 def test_bad_specs_name_the_problem(api, spec, text):
     r = api.hook('POST', 'faults', json=spec)
