@@ -25,6 +25,9 @@ def parse_args(argv=None):
     parser.add_argument('--environments', default='production,staging', help='comma-separated')
     parser.add_argument('--seed', help='JSON or YAML seed file merged over the default seed')
     parser.add_argument('--tls-dir', help='serve HTTPS; CA and server certificate are written here')
+    parser.add_argument('--report-assignments', action='store_true',
+                        help='list credentials with validationJwkName/encryptionJwkName (not documented by the '
+                             'vendor; off by default)')
     parser.add_argument('--verbose', action='store_true', help='log every request to stderr')
     return parser.parse_args(argv)
 
@@ -42,7 +45,8 @@ def main(argv=None):
             users[name] = pw
     envs = [e.strip() for e in args.environments.split(',') if e.strip()]
     emu = Emulator(token=args.token, environments=envs, tls_dir=args.tls_dir, seed=args.seed, users=users,
-                   project=args.project, host=args.host, port=args.port, verbose=args.verbose)
+                   project=args.project, host=args.host, port=args.port, verbose=args.verbose,
+                   report_assignments=args.report_assignments)
     emu.start()
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -17,7 +17,7 @@ import time
 import uuid
 from urllib.parse import parse_qs, unquote, urlsplit
 
-from . import keys
+from . import faults, keys
 
 DEFAULT_TOKEN = 'emulator-token'
 DEFAULT_USERS = {'admin': 'admin-password'}
@@ -123,8 +123,10 @@ class Emulator:
     """
 
     def __init__(self, token=DEFAULT_TOKEN, environments=DEFAULT_ENVIRONMENTS, tls_dir=None, seed=None,
-                 users=None, project='demo', host='127.0.0.1', port=0, verbose=False):
+                 users=None, project='demo', host='127.0.0.1', port=0, verbose=False, report_assignments=False):
         self._lock = threading.RLock()
+        # The vendor documents no assignment fields in the credential list: reporting them is opt-in.
+        self._report_assignments0 = bool(report_assignments)
         self._token = token
         self._default_environments = list(environments)
         self._users0 = dict(DEFAULT_USERS if users is None else users)
@@ -188,45 +190,39 @@ class Emulator:
             self._log = []
 
     def add_fault(self, **spec):
-        fault = {'method': str(spec.get('method', '*')).upper(), 'path': spec.get('path', '.*'),
-                 'action': spec.get('action', 'status'), 'status': int(spec.get('status', 503)),
-                 'retry_after': spec.get('retry_after'), 'retry_after_in': spec.get('retry_after_in', 'header'),
-                 'delay': float(spec.get('delay', 0) or 0), 'count': spec.get('count', 1),
-                 'apply': bool(spec.get('apply', False)), 'echo': spec.get('echo', False)}
-        unknown = set(spec) - set(fault)
-        if unknown:
-            raise ValueError('unknown fault option(s): %s' % ', '.join(sorted(unknown)))
-        if fault['action'] not in ('status', 'delay', 'drop'):
-            raise ValueError("fault action must be 'status', 'delay' or 'drop'")
-        if fault['retry_after_in'] not in ('header', 'body'):
-            raise ValueError("retry_after_in must be 'header' or 'body'")
-        if not isinstance(fault['echo'], bool):
-            raise ValueError('echo must be true or false')
-        if fault['echo'] and fault['action'] != 'status':
-            raise ValueError("echo applies only to action 'status'")
-        re.compile(fault['path'])
-        if fault['count'] is not None:
-            fault['count'] = int(fault['count'])
+        fault = faults.make_fault(spec)
         with self._lock:
             self._faults.append(fault)
         return dict(fault)
+
+    def redirected(self):
+        """What clients sent after following a redirect fault to its default Location (secrets masked)."""
+        with self._lock:
+            return copy.deepcopy(self._redirected)
+
+    def clear_redirected(self):
+        with self._lock:
+            self._redirected = []
 
     def clear_faults(self):
         with self._lock:
             self._faults = []
 
     def configure(self, **settings):
-        allowed = {'failing_environments', 'hide_assignments', 'environments'}
+        """failing_environments, environments, report_assignments (or its inverse hide_assignments)."""
+        allowed = {'failing_environments', 'hide_assignments', 'report_assignments', 'environments'}
         unknown = set(settings) - allowed
         if unknown:
             raise ValueError('unknown setting(s): %s' % ', '.join(sorted(unknown)))
+        report = _report_setting(settings)
         with self._lock:
             if 'environments' in settings:
                 self._config['environments'] = [str(e) for e in settings['environments']]
             if 'failing_environments' in settings:
                 self._config['failing_environments'] = [str(e) for e in settings['failing_environments'] or []]
-            if 'hide_assignments' in settings:
-                self._config['hide_assignments'] = bool(settings['hide_assignments'])
+            if report is not None:
+                self._config['report_assignments'] = report
+                self._config['hide_assignments'] = not report
             return dict(self._config)
 
     def reset(self):
@@ -267,8 +263,10 @@ class Emulator:
         self._tokens = {self._token} if self._token else set()
         self._users = dict(self._users0)
         self._config = {'environments': list(self._default_environments), 'failing_environments': [],
-                        'hide_assignments': False}
+                        'report_assignments': self._report_assignments0,
+                        'hide_assignments': not self._report_assignments0}
         self._log = []
+        self._redirected = []
         self._faults = []
         self._static = {}
         self._seed_locked(default_seed(self._project))
@@ -331,6 +329,18 @@ class Emulator:
     def _record(self, entry):
         with self._lock:
             self._log.append(entry)
+
+    def _trap(self, method, target, headers, raw, request):
+        """A request that followed a redirect fault: record it, answer like a server that accepted it."""
+        entry = {'method': method, 'path': target, 'host': headers.get('Host'),
+                 'authorization': bool(headers.get('Authorization')), 'body_bytes': len(raw),
+                 'body': _log_body(headers, raw),
+                 'secrets': [field for field, _ in faults.request_secrets(request)], 'time': time.time()}
+        with self._lock:
+            self._redirected.append(entry)
+            if method == 'GET':
+                return {'success': True, 'resultList': []}
+            return self._deployment()
 
     # ------------------------------------------------------------------ API
     def _deployment(self):
@@ -491,19 +501,9 @@ class Emulator:
                 rec['sourceUrl'] = None
             if new is not None and new != name:
                 rec['name'] = new
+                # Credentials keep the old name: the docs make updating references the user's job.
                 proj['jwks'] = {(new if k == name else k): v for k, v in proj['jwks'].items()}
-                self._rename_references(pname, name, new)
             return 200, self._deployment(), {}
-
-    def _rename_references(self, pname, old, new):
-        # Credentials refer to the JWK itself, not its name: a rename shows in their assignments.
-        for qname, proj in self._projects.items():
-            if qname != pname and (pname != 'admin' or old in proj['jwks']):
-                continue  # other projects only see admin JWKs, and their own JWK of that name wins
-            for cred in proj['credentials'].values():
-                for field in ('validationJwkName', 'encryptionJwkName'):
-                    if cred.get(field) == old:
-                        cred[field] = new
 
     # -- create
     def _check_new_name(self, pname, name):
@@ -533,8 +533,11 @@ class Emulator:
         self._check_new_name(pname, body.get('name'))
         source = body.get('sourceType')
         if fixed == 'KEY':
-            if source not in ('PUBLIC_KEY', 'PRIVATE_KEY'):
-                raise validation_failed(['sourceType: parse-from-key needs PUBLIC_KEY or PRIVATE_KEY'])
+            # The helper's body has no sourceType: the named key decides (private PEM -> PRIVATE_KEY).
+            if source in (None, ''):
+                source = self._key_source(pname, body.get('keyName'))
+            elif source not in ('PUBLIC_KEY', 'PRIVATE_KEY'):
+                raise validation_failed(['sourceType: parse-from-key takes PUBLIC_KEY or PRIVATE_KEY (or none)'])
         elif fixed:
             source = fixed
         if source in (None, ''):
@@ -596,6 +599,17 @@ class Emulator:
         return self._insert(pname, body, jwk, source, source_id, source_url,
                             meta={'environmentName': body.get('environmentName'),
                                   'aliasName': body.get('aliasName')})
+
+    def _key_source(self, pname, key_name):
+        with self._lock:
+            material = self._project_locked(pname)['keys'].get(key_name) if key_name else None
+        if material is None:
+            return 'PUBLIC_KEY'   # _derive reports the missing key name
+        try:
+            private = keys.load_key_pem(material)[1]
+        except Exception:   # unreadable material is reported by _derive
+            private = False
+        return 'PRIVATE_KEY' if private else 'PUBLIC_KEY'
 
     def _derive(self, pname, body, source):
         field = {'CERTIFICATE': 'certificateName', 'PUBLIC_KEY': 'keyName', 'PRIVATE_KEY': 'keyName',
@@ -746,7 +760,7 @@ class Emulator:
     def _api_list_credentials(self, pname, body):
         with self._lock:
             proj = self._project_locked(pname)
-            hide = self._config['hide_assignments']
+            hide = not self._config['report_assignments']
             return 200, {'success': True,
                          'resultList': [self._cred_view(c, hide) for c in proj['credentials'].values()]}, {}
 
@@ -812,6 +826,11 @@ class Emulator:
             if name == 'faults' and method == 'DELETE':
                 self.clear_faults()
                 return 200, {'success': True}, None
+            if name == 'redirected' and method == 'GET':
+                return 200, {'redirected': self.redirected()}, None
+            if name == 'redirected' and method == 'DELETE':
+                self.clear_redirected()
+                return 200, {'success': True}, None
             if name == 'config' and method == 'POST':
                 return 200, {'success': True, 'config': self.configure(**_json_body(raw_body))}, None
             if name == 'config' and method == 'GET':
@@ -846,6 +865,21 @@ class Emulator:
 
 
 # ---------------------------------------------------------------------- helpers
+
+def _report_setting(settings):
+    """report_assignments from a configure() call: True, False or None (not given).
+
+    hide_assignments is its inverse; given together they must agree.
+    """
+    values = set()
+    if 'report_assignments' in settings:
+        values.add(bool(settings['report_assignments']))
+    if 'hide_assignments' in settings:
+        values.add(not settings['hide_assignments'])
+    if len(values) > 1:
+        raise ValueError('report_assignments and hide_assignments contradict each other')
+    return values.pop() if values else None
+
 
 def _json_body(raw):
     if not raw or not raw.strip():
@@ -1072,6 +1106,10 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         raw = self.rfile.read(int(length)) if length and length.isdigit() else b''
         method = self.command
         try:
+            if path.startswith('/__emulator__/redirected/'):
+                self._send(200, emu._trap(method, self.path[len('/__emulator__/redirected'):], self.headers, raw,
+                                          self._echo(raw)))
+                return
             if path.startswith('/__emulator__/'):
                 status, body, doc = emu.handle_hook(method, path, raw)
                 if doc is not None:
@@ -1090,32 +1128,39 @@ class _Handler(http.server.BaseHTTPRequestHandler):
             if fault and fault['action'] == 'delay':
                 time.sleep(fault['delay'])
                 fault = None
-            if fault and not fault['apply']:
+            replacing = fault is not None and fault['action'] in faults.REPLACING
+            if replacing and not fault['apply']:
                 self._answer_fault(fault, entry, raw)
                 return
-            if path.startswith('/apiops/'):
-                try:
-                    status, body, headers = emu.handle_api(method, path, self.headers, raw)
-                except ApiError as exc:
-                    status, body, headers = exc.status, exc.body(), {}
-                except Exception as exc:  # an emulator bug must still answer like a server would
-                    status, body, headers = 500, {'error': 'internal_error',
-                                                  'error_description': '%s: %s' % (type(exc).__name__, exc)}, {}
-                    if emu.verbose:
-                        import traceback
-                        traceback.print_exc()
-            else:
-                status, body, headers = 404, {'error': 'not_found',
-                                              'error_description': 'No endpoint %s %s' % (method, path)}, {}
-            if fault:
+            status, body, headers = self._process(method, path, raw)
+            if replacing:
                 entry['applied_status'] = status
                 self._answer_fault(fault, entry, raw)
                 return
+            if fault:
+                status, body = faults.transform(fault, status, body, self._echo(raw))
             entry['status'] = status
             emu._record(entry)
-            self._send(status, body, headers)
+            if fault and fault['action'] == 'drip':
+                self._send_drip(status, body, headers, fault['interval'])
+            else:
+                self._send(status, body, headers)
         except (BrokenPipeError, ConnectionResetError):
             self.close_connection = True
+
+    def _process(self, method, path, raw):
+        emu = self.server.emulator
+        if not path.startswith('/apiops/'):
+            return 404, {'error': 'not_found', 'error_description': 'No endpoint %s %s' % (method, path)}, {}
+        try:
+            return emu.handle_api(method, path, self.headers, raw)
+        except ApiError as exc:
+            return exc.status, exc.body(), {}
+        except Exception as exc:  # an emulator bug must still answer like a server would
+            if emu.verbose:
+                import traceback
+                traceback.print_exc()
+            return 500, {'error': 'internal_error', 'error_description': '%s: %s' % (type(exc).__name__, exc)}, {}
 
     def _echo(self, raw):
         """The request exactly as received: what a careless server puts into its error text."""
@@ -1124,36 +1169,64 @@ class _Handler(http.server.BaseHTTPRequestHandler):
                 'body': raw.decode('utf-8', 'replace')}
 
     def _answer_fault(self, fault, entry, raw=b''):
+        """The answer of a fault that replaces the server's (status, drop, redirect, success_false, oversized)."""
         emu = self.server.emulator
-        if fault['action'] == 'drop':
+        action = fault['action']
+        if action == 'drop':
             emu._record(entry)
             self._drop()
             return
-        status = fault['status']
+        status = 200 if action in ('success_false', 'oversized') else fault['status']
         entry['status'] = status
         emu._record(entry)
-        body = {'error': STATUS_ERRORS.get(status, 'error'),
-                'error_description': 'Injected fault: HTTP %d' % status}
-        if fault.get('echo'):
-            # Verbatim, secrets included (Authorization header, form password, key material):
-            # the client under test must keep them out of its output. The request log still
-            # masks them, since tests print it.
-            request = self._echo(raw)
-            body['request'] = request
-            body['error_description'] += ' for %s %s with headers %s and body %s' % (
-                request['method'], request['path'],
-                '; '.join('%s: %s' % kv for kv in request['headers'].items()), request['body'])
-            body['validation_errors'] = (
-                [{'field': 'request', 'message': '%s %s' % (request['method'], request['path'])}]
-                + [{'field': 'header ' + k, 'message': v} for k, v in request['headers'].items()]
-                + [{'field': 'body', 'message': request['body']}])
-        headers = {}
-        if fault['retry_after'] is not None:
-            if fault['retry_after_in'] == 'body':
-                body['retry_after'] = fault['retry_after']
-            else:
-                headers['Retry-After'] = str(fault['retry_after'])
-        self._send(status, body, headers)
+        if action == 'redirect':
+            scheme = 'https' if self.server.ssl_context is not None else 'http'
+            location = faults.redirect_location(fault, scheme, emu.host, emu.port, self.path)
+            self._send(status, {'error': 'moved', 'error_description': 'Moved to %s' % location},
+                       {'Location': location})
+        elif action == 'success_false':
+            self._send(200, faults.success_false_body(fault))
+        elif action == 'oversized':
+            self._send_oversized(fault['size'], fault['length_header'])
+        else:
+            body = faults.error_body(fault, status, STATUS_ERRORS.get(status, 'error'), self._echo(raw))
+            headers = {}
+            if fault['retry_after'] is not None:
+                if fault['retry_after_in'] == 'body':
+                    body['retry_after'] = fault['retry_after']
+                else:
+                    headers['Retry-After'] = str(fault['retry_after'])
+            self._send(status, body, headers)
+
+    def _send_head(self, status, headers):
+        self.send_response(status)
+        for k, v in headers.items():
+            self.send_header(k, v)
+        self.end_headers()
+        self.wfile.flush()
+
+    def _send_drip(self, status, body, headers, interval):
+        """The real answer, its body one byte every ``interval`` seconds (headers at once)."""
+        data = json.dumps(body).encode('utf-8') if body is not None else b''
+        self._send_head(status, dict(headers or {}, **{'Content-Type': 'application/json',
+                                                       'Content-Length': str(len(data))}))
+        for i in range(len(data)):
+            time.sleep(interval)
+            self.wfile.write(data[i:i + 1])
+            self.wfile.flush()
+
+    def _send_oversized(self, size, length_header):
+        """A 200 JSON body of ``size`` bytes, streamed; without Content-Length it ends when the connection closes."""
+        headers = {'Content-Type': 'application/json'}
+        if length_header:
+            headers['Content-Length'] = str(size)
+        else:
+            headers['Connection'] = 'close'
+            self.close_connection = True
+        self._send_head(200, headers)
+        for part in faults.oversized_chunks(size):
+            self.wfile.write(part)
+        self.wfile.flush()
 
 
 def main_url_env(emulator):

@@ -32,6 +32,8 @@ class Api:
     def request(self, method, path, **kw):
         kw.setdefault('timeout', 30)
         kw.setdefault('verify', self.verify)
+        # A client of an API must never follow a redirect; tests that want to, use the session directly.
+        kw.setdefault('allow_redirects', False)
         return self.session.request(method, self.base + path, **kw)
 
     def get(self, path, **kw):
@@ -66,6 +68,11 @@ class Api:
         r = self.get('/projects/%s/credentials/' % project)
         assert r.status_code == 200, r.text
         return {c['username']: c for c in r.json()['resultList']}
+
+
+def assigned(emulator, username, purpose, project='demo'):
+    """The JWK a credential uses for a purpose, from the emulator's state (whatever the list reports)."""
+    return emulator.state()['projects'][project]['credentials'][username]['%sJwkName' % purpose]
 
 
 def error_of(response, status=400):

@@ -54,13 +54,56 @@ def test_unknown_project_on_writes_too(api):
 
 
 @pytest.mark.parametrize('method,path', [
-    ('GET', '/projects/demo/jwks'),            # the documented path ends with a slash
-    ('POST', '/projects/demo/jwks/generate/'),  # ... and generate does not
     ('GET', '/projects/demo/unknown/'),
     ('PATCH', '/projects/demo/jwks/x/'),
+    # Documented paths end with a slash ...
+    ('GET', '/projects/demo/jwks'),
+    ('POST', '/projects/demo/jwks'),
+    ('GET', '/projects/demo/jwks/x'),
+    ('PUT', '/projects/demo/jwks/x'),
+    ('DELETE', '/projects/demo/jwks/x'),
+    ('GET', '/projects/demo/credentials'),
+    ('POST', '/projects/demo/credentials'),
+    ('PUT', '/projects/demo/credentials/api-user/jwk/validation/x'),
+    ('PUT', '/projects/demo/credentials/api-user/jwk/encryption/x'),
+    ('DELETE', '/projects/demo/credentials/api-user/jwk/validation'),
+    ('DELETE', '/projects/demo/credentials/api-user/jwk/encryption'),
+    # ... except generate and the parse-from-* helpers, which do not take one.
+    ('POST', '/projects/demo/jwks/generate/'),
+    ('POST', '/projects/demo/jwks/parse-from-url/'),
+    ('POST', '/projects/demo/jwks/parse-from-clipboard/'),
+    ('POST', '/projects/demo/jwks/parse-from-certificate/'),
+    ('POST', '/projects/demo/jwks/parse-from-key/'),
+    ('POST', '/projects/demo/jwks/parse-from-keystore/'),
 ])
 def test_paths_are_exact(api, method, path):
-    assert error_of(api.request(method, path, json={}), 404)[0] == 'not_found'
+    """A strict server answers 404 for any spelling but the documented one; nothing is written."""
+    api.post('/projects/demo/jwks/generate', json={'name': 'x', 'type': 'OCT', 'oct': {'keySize': 128}})
+    before = api.emulator.state()['projects']
+    assert error_of(api.request(method, path, json={'name': 'y', 'type': 'OCT', 'oct': {'keySize': 128}}),
+                    404)[0] == 'not_found'
+    assert api.emulator.state()['projects'] == before
+
+
+@pytest.mark.parametrize('method,path,status', [
+    ('GET', '/projects/demo/jwks/', 200),
+    ('GET', '/projects/demo/credentials/', 200),
+    ('POST', '/projects/demo/jwks/generate', 200),
+    ('GET', '/projects/demo/jwks/g/', 200),
+    ('PUT', '/projects/demo/credentials/api-user/jwk/validation/g/', 200),
+    ('DELETE', '/projects/demo/credentials/api-user/jwk/validation/', 400),   # nothing assigned
+])
+def test_documented_spellings_answer(api, method, path, status):
+    api.post('/projects/demo/jwks/generate', json={'name': 'g', 'type': 'OCT', 'oct': {'keySize': 128}})
+    body = {'name': 'n', 'type': 'OCT', 'oct': {'keySize': 128}} if method == 'POST' else None
+    assert api.request(method, path, json=body).status_code == status
+
+
+def test_token_path_has_no_trailing_slash(emulator):
+    form = {'grant_type': 'client_credentials', 'client_id': 'admin', 'client_secret': 'admin-password'}
+    r = requests.post(emulator.url + '/apiops/auth/token/', timeout=10, data=form,
+                      headers={'Authorization': 'Bearer emulator-token'})
+    assert error_of(r, 404)[0] == 'not_found'
 
 
 def test_names_are_url_decoded(api):

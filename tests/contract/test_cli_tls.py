@@ -58,6 +58,24 @@ def test_cli_prints_url_writes_port_serves_and_stops_cleanly(tmp_path, sig):
     assert proc.returncode == 0, err
 
 
+@pytest.mark.parametrize('flag', [False, True])
+def test_cli_report_assignments_flag(tmp_path, flag):
+    proc, first = start_cli(*(['--report-assignments'] if flag else []), tmp_path=tmp_path)
+    try:
+        url = first.split('=', 1)[1]
+        headers = {'Authorization': 'Bearer emulator-token'}
+        creds = requests.get(url + '/apiops/projects/demo/credentials/', headers=headers, timeout=10).json()
+        cred = creds['resultList'][0]
+        assert ('validationJwkName' in cred and 'encryptionJwkName' in cred) is flag
+        assert ('validationJwkName' in cred or 'encryptionJwkName' in cred) is flag
+        config = requests.get(url + '/__emulator__/config', timeout=10).json()['config']
+        assert (config['report_assignments'], config['hide_assignments']) == (flag, not flag)
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=10)
+    assert proc.returncode == 0
+
+
 def test_cli_rejects_a_malformed_user(tmp_path):
     env = dict(os.environ, PYTHONPATH=EMULATOR_DIR)
     proc = subprocess.run([sys.executable, '-m', 'apinizer_emulator', '--user', 'nopassword'], env=env,

@@ -245,13 +245,30 @@ def test_parse_from_certificate(api):
     assert jwk['sourceType'] == 'CERTIFICATE'
 
 
-def test_parse_from_key(api):
-    jwk = created(api, dict(PROD, name='k', sourceType='PRIVATE_KEY', keyName='demo-ec-private',
+@pytest.mark.parametrize('key,source,private', [('demo-ec-private', 'PRIVATE_KEY', True),
+                                                ('demo-rsa-public', 'PUBLIC_KEY', False)])
+def test_parse_from_key_takes_the_body_without_source_type(api, key, source, private):
+    """parse-from-key's body has no sourceType: the named key decides (our assumption)."""
+    alg = 'ES256' if 'ec' in key else 'RS256'
+    jwk = created(api, dict(PROD, name='k', keyName=key, useType='SIGNATURE', algorithm=alg),
+                  '/projects/demo/jwks/parse-from-key')
+    member = 'ec' if 'ec' in key else 'rsa'
+    assert jwk['sourceType'] == source and jwk['sourceId'] == key and ('d' in jwk[member]) is private
+
+
+def test_parse_from_key_tolerates_a_key_source_type(api):
+    jwk = created(api, dict(PROD, name='k', sourceType='PUBLIC_KEY', keyName='demo-ec-private',
                             useType='SIGNATURE', algorithm='ES256'), '/projects/demo/jwks/parse-from-key')
-    assert jwk['sourceType'] == 'PRIVATE_KEY' and 'd' in jwk['ec']
-    err, text = error_of(create(api, dict(PROD, name='k2', keyName='demo-ec-private', useType='SIGNATURE',
-                                          algorithm='ES256'), '/projects/demo/jwks/parse-from-key'))
+    assert jwk['sourceType'] == 'PUBLIC_KEY' and 'd' not in jwk['ec']
+    err, text = error_of(create(api, dict(PROD, name='k2', sourceType='URL', keyName='demo-ec-private',
+                                          useType='SIGNATURE', algorithm='ES256'),
+                                '/projects/demo/jwks/parse-from-key'))
     assert err == 'validation_failed' and 'PUBLIC_KEY or PRIVATE_KEY' in text
+
+
+def test_parse_from_key_with_an_unknown_key(api):
+    assert error_of(create(api, dict(PROD, name='k', keyName='nope', useType='SIGNATURE', algorithm='ES256'),
+                           '/projects/demo/jwks/parse-from-key')) == ('bad_request', 'Key (name: nope) is not found!')
 
 
 def test_parse_from_keystore(api):

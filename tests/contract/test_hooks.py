@@ -224,7 +224,7 @@ def test_reset_restores_the_seed_and_clears_log_faults_and_config(api):
     assert api.hook('POST', 'reset').status_code == 200
     state = api.hook('GET', 'state').json()
     assert state['faults'] == [] and state['config']['failing_environments'] == []
-    assert state['config']['hide_assignments'] is False
+    assert state['config']['hide_assignments'] is True and state['config']['report_assignments'] is False
     assert api.jwks() == {}
     assert api.emulator.requests() == [{'method': 'GET', 'path': '/apiops/projects/demo/jwks/', 'query': None,
                                         'status': 200, 'body': None, 'fault': None,
@@ -265,6 +265,8 @@ def test_seed_merges_projects_material_tokens_and_users(api):
     assert r.status_code == 200, r.text
     assert set(api.jwks('Other')) == {'pre', 'gen'} and api.jwk('gen', 'Other')['ec']['crv'] == 'P-521'
     assert api.jwk('pre', 'Other')['type'] == 'OCT'
+    assert api.emulator.state()['projects']['Other']['credentials']['svc']['validationJwkName'] == 'pre'
+    api.emulator.configure(report_assignments=True)
     assert api.credentials('Other')['svc']['validationJwkName'] == 'pre'
     assert 'extra' in api.credentials() and 'api-user' in api.credentials()
     assert Api(api.emulator, token='second-token').get(LIST).status_code == 200
@@ -289,11 +291,15 @@ def test_unknown_hook(api):
 
 def test_hook_reads_of_faults_and_config(api):
     api.hook('POST', 'faults', json={'path': 'x', 'count': 3})
-    api.hook('POST', 'config', json={'hide_assignments': True})
+    assert api.hook('GET', 'config').json()['config'] == {
+        'environments': ['production', 'staging'], 'failing_environments': [], 'report_assignments': False,
+        'hide_assignments': True}
+    api.hook('POST', 'config', json={'report_assignments': True})
     faults = api.hook('GET', 'faults').json()['faults']
     assert [(f['path'], f['count'], f['action'], f['status']) for f in faults] == [('x', 3, 'status', 503)]
     assert api.hook('GET', 'config').json()['config'] == {
-        'environments': ['production', 'staging'], 'failing_environments': [], 'hide_assignments': True}
+        'environments': ['production', 'staging'], 'failing_environments': [], 'report_assignments': True,
+        'hide_assignments': False}
 
 
 def test_static_hook_validation_and_missing_documents(api):

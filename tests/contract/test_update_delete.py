@@ -5,7 +5,7 @@
 
 import pytest
 
-from contract_helpers import error_of
+from contract_helpers import assigned, error_of
 
 
 def make(api, name, ktype='OCT'):
@@ -89,12 +89,21 @@ def test_delete_of_a_used_jwk_leaves_the_credential_dangling(api):
     make(api, 'a')
     assert api.put('/projects/demo/credentials/api-user/jwk/validation/a/').status_code == 200
     assert api.delete('/projects/demo/jwks/a/').status_code == 200
-    assert api.credentials()['api-user']['validationJwkName'] == 'a'
+    assert assigned(api.emulator, 'api-user', 'validation') == 'a'
 
 
+@pytest.mark.parametrize('report', [False, True])
 @pytest.mark.parametrize('purpose', ['validation', 'encryption'])
-def test_rename_follows_into_assignments(api, purpose):
+def test_rename_does_not_rewrite_assignments(api, purpose, report):
+    """The vendor's Update JWK page makes updating references the user's job."""
+    api.emulator.configure(report_assignments=report)
     make(api, 'a')
     assert api.put('/projects/demo/credentials/api-user/jwk/%s/a/' % purpose).status_code == 200
     assert api.put('/projects/demo/jwks/a/', json={'name': 'b'}).status_code == 200
-    assert api.credentials()['api-user'][purpose + 'JwkName'] == 'b'
+    assert assigned(api.emulator, 'api-user', purpose) == 'a'   # now dangling
+    assert list(api.jwks()) == ['b']
+    cred = api.credentials()['api-user']
+    if report:
+        assert cred[purpose + 'JwkName'] == 'a'
+    else:
+        assert purpose + 'JwkName' not in cred

@@ -7,8 +7,11 @@ Fixtures (see docs/design.md, "The integration harness"):
 
 ``emulator``
     A started ``apinizer_emulator.Emulator`` (plain HTTP, default seed), stopped after the test.
-    Override it in a test module (a fixture of the same name) for TLS or custom environments;
-    ``run_playbook`` and ``run_ansible`` then point at that one.
+    It is the server as documented: credential lists carry no assignment fields. A test marked
+    ``@pytest.mark.report_assignments`` gets a server that reports them (validationJwkName /
+    encryptionJwkName), an opt-in that survives ``reset()``; a test that runs in both worlds
+    calls ``emulator.configure(report_assignments=...)`` itself. Override it in a test module (a fixture of the same name)
+    for TLS or custom environments; ``run_playbook`` and ``run_ansible`` then point at that one.
 
 ``run_playbook(playbook, extra_vars=None, check=False, diff=False, verbosity=0, env=None,
 tags=None, expect_failure=False, extra_args=None, timeout=300) -> Run``
@@ -40,6 +43,11 @@ CALLBACK_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'callbac
 BIN = os.path.dirname(sys.executable)
 DEFAULT_PROJECT = 'demo'
 DEFAULT_TOKEN = 'emulator-token'
+
+
+def pytest_configure(config):
+    config.addinivalue_line('markers', 'report_assignments: the emulator lists credentials with '
+                                       'validationJwkName/encryptionJwkName (not documented by the vendor)')
 
 
 class Run(object):
@@ -204,9 +212,9 @@ class _Runner(object):
 
 
 @pytest.fixture
-def emulator():
+def emulator(request):
     from apinizer_emulator import Emulator
-    emu = Emulator()
+    emu = Emulator(report_assignments=request.node.get_closest_marker('report_assignments') is not None)
     emu.start()
     try:
         yield emu

@@ -6,6 +6,10 @@
 JWKs are seeded straight into the emulator (not created with apinizer_jwk), so these tests
 depend on nothing but the module under test. Every assertion about writes reads the
 emulator's request log, i.e. what actually went over the wire.
+
+The emulator is the server as documented: its credential list does not say which JWK a
+credential has. Tests that can run both ways take the ``mode`` fixture and run on that server
+and on one that reports assignments (``report_assignments``), with the request counts of each.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -66,56 +70,88 @@ def run_task(run_playbook, emu, check=False, diff=False, expect_failure=False, *
     return run, run.task(TASK)
 
 
-def test_assign_is_idempotent_with_one_request(run_playbook, emu):
+@pytest.fixture(params=['documented', 'reported'])
+def mode(request, emu):
+    """Both worlds: the documented credential list, and one that reports assignments."""
+    emu.configure(report_assignments=request.param == 'reported')
+    return request.param
+
+
+UNVERIFIED = 'idempotence could not be verified'
+ASSIGN_REQUESTS = [('GET', '/apiops/projects/demo/credentials/'), ('GET', '/apiops/projects/demo/jwks/'),
+                   ('PUT', '/apiops/projects/demo/credentials/api-user/jwk/validation/sig-2026/')]
+
+
+def unverified_warnings(task):
+    return [w for w in task['warnings'] if UNVERIFIED in w]
+
+
+def test_assign_then_rerun(run_playbook, emu, mode):
     run, task = run_task(run_playbook, emu, username='api-user', purpose='validation', jwk_name='sig-2026')
     assert task['changed'] is True
     assert assigned(emu, 'api-user', 'validation') == 'sig-2026'
-    assert writes(emu) == [('PUT', '/apiops/projects/demo/credentials/api-user/jwk/validation/sig-2026/')]
+    assert api_requests(emu) == ASSIGN_REQUESTS
     result = task['result']
     assert result['assignment'] == {'username': 'api-user', 'purpose': 'validation', 'jwk_name': 'sig-2026'}
     assert result['previous_jwk_name'] is None
     assert [d['environment'] for d in result['deployment']] == ['production', 'staging']
     assert all(d['success'] for d in result['deployment'])
-    assert task['warnings'] == []
+    assert len(task['warnings']) == (1 if mode == 'documented' else 0)
+    assert len(unverified_warnings(task)) == len(task['warnings'])
 
     run, task = run_task(run_playbook, emu, username='api-user', purpose='validation', jwk_name='sig-2026')
-    assert task['changed'] is False
-    assert api_requests(emu) == [('GET', '/apiops/projects/demo/credentials/')]
-    assert task['result']['deployment'] == []
+    if mode == 'reported':
+        # Idempotent: one read, no write.
+        assert task['changed'] is False
+        assert api_requests(emu) == [('GET', '/apiops/projects/demo/credentials/')]
+        assert task['result']['deployment'] == [] and task['warnings'] == []
+    else:
+        # Nothing says the assignment is already there: apply it again, report it, warn.
+        assert task['changed'] is True
+        assert api_requests(emu) == ASSIGN_REQUESTS
+        assert len(task['result']['deployment']) == 2
+        assert len(task['warnings']) == 1 and len(unverified_warnings(task)) == 1
+    assert assigned(emu, 'api-user', 'validation') == 'sig-2026'
 
 
-def test_reassign_and_diff(run_playbook, emu):
+def test_reassign_and_diff(run_playbook, emu, mode):
     run_task(run_playbook, emu, username='api-user', purpose='validation', jwk_name='sig-2026')
     run, task = run_task(run_playbook, emu, diff=True, username='api-user', purpose='validation',
                          jwk_name='sig-2027')
     assert task['changed'] is True
-    assert task['result']['previous_jwk_name'] == 'sig-2026'
-    assert task['result']['diff'] == {'before': {'jwk_name': 'sig-2026'}, 'after': {'jwk_name': 'sig-2027'}}
-    # The diff is what --diff prints to the user.
-    assert '-    "jwk_name": "sig-2026"' in run.stdout
-    assert '+    "jwk_name": "sig-2027"' in run.stdout
+    assert len(writes(emu)) == 1 and len(api_requests(emu)) == 3
     assert assigned(emu, 'api-user', 'validation') == 'sig-2027'
+    diff = task['result']['diff']
+    assert diff['after'] == {'jwk_name': 'sig-2027'}
+    assert '+    "jwk_name": "sig-2027"' in run.stdout
+    if mode == 'reported':
+        assert task['result']['previous_jwk_name'] == 'sig-2026'
+        assert diff == {'before': {'jwk_name': 'sig-2026'}, 'after': {'jwk_name': 'sig-2027'}}
+        # The diff is what --diff prints to the user.
+        assert '-    "jwk_name": "sig-2026"' in run.stdout
+    else:
+        # The server did not say what was there: no invented "before".
+        assert task['result']['previous_jwk_name'] is None
+        assert 'jwk_name' not in diff['before'] and 'sig-2026' not in run.stdout
 
 
-def test_purposes_are_independent(run_playbook, emu):
+def test_purposes_are_independent(run_playbook, emu, mode):
     run_task(run_playbook, emu, username='mobile-app', purpose='validation', jwk_name='sig-2026')
     run, task = run_task(run_playbook, emu, username='mobile-app', purpose='encryption', jwk_name='sig-2027')
-    assert task['changed'] is True
+    assert task['changed'] is True and len(writes(emu)) == 1
     assert assigned(emu, 'mobile-app', 'validation') == 'sig-2026'
     assert assigned(emu, 'mobile-app', 'encryption') == 'sig-2027'
     # Removing one purpose leaves the other alone.
     run, task = run_task(run_playbook, emu, username='mobile-app', purpose='validation', state='absent')
     assert task['changed'] is True
+    assert api_requests(emu) == [('GET', '/apiops/projects/demo/credentials/'),
+                                 ('DELETE', '/apiops/projects/demo/credentials/mobile-app/jwk/validation/')]
     assert assigned(emu, 'mobile-app', 'validation') is None
     assert assigned(emu, 'mobile-app', 'encryption') == 'sig-2027'
 
 
-def test_admin_project_jwk(run_playbook, emu):
-    run, task = run_task(run_playbook, emu, username='partner-app', purpose='encryption',
-                         jwk_name='shared-admin-jwk')
-    assert task['changed'] is True
-    assert assigned(emu, 'partner-app', 'encryption') == 'shared-admin-jwk'
-    assert api_requests(emu) == [
+def test_admin_project_jwk(run_playbook, emu, mode):
+    requests_of_an_assignment = [
         ('GET', '/apiops/projects/demo/credentials/'),
         ('GET', '/apiops/projects/demo/jwks/'),
         ('GET', '/apiops/projects/admin/jwks/'),
@@ -123,43 +159,72 @@ def test_admin_project_jwk(run_playbook, emu):
     ]
     run, task = run_task(run_playbook, emu, username='partner-app', purpose='encryption',
                          jwk_name='shared-admin-jwk')
-    assert task['changed'] is False and len(api_requests(emu)) == 1
+    assert task['changed'] is True
+    assert assigned(emu, 'partner-app', 'encryption') == 'shared-admin-jwk'
+    assert api_requests(emu) == requests_of_an_assignment
+    run, task = run_task(run_playbook, emu, username='partner-app', purpose='encryption',
+                         jwk_name='shared-admin-jwk')
+    if mode == 'reported':
+        assert task['changed'] is False and len(api_requests(emu)) == 1
+    else:
+        assert task['changed'] is True and api_requests(emu) == requests_of_an_assignment
 
 
-def test_remove_then_remove_again(run_playbook, emu):
+def test_remove_then_remove_again(run_playbook, emu, mode):
     run_task(run_playbook, emu, username='api-user', purpose='encryption', jwk_name='sig-2026')
     run, task = run_task(run_playbook, emu, diff=True, username='api-user', purpose='encryption',
                          state='absent')
     assert task['changed'] is True
-    assert writes(emu) == [('DELETE', '/apiops/projects/demo/credentials/api-user/jwk/encryption/')]
-    assert task['result']['previous_jwk_name'] == 'sig-2026'
+    delete = ('DELETE', '/apiops/projects/demo/credentials/api-user/jwk/encryption/')
+    assert writes(emu) == [delete]
     assert task['result']['assignment']['jwk_name'] is None
-    assert task['result']['diff'] == {'before': {'jwk_name': 'sig-2026'}, 'after': {'jwk_name': None}}
+    assert task['result']['diff']['after'] == {'jwk_name': None}
+    if mode == 'reported':
+        assert task['result']['previous_jwk_name'] == 'sig-2026'
+        assert task['result']['diff'] == {'before': {'jwk_name': 'sig-2026'}, 'after': {'jwk_name': None}}
+    else:
+        assert task['result']['previous_jwk_name'] is None
     assert assigned(emu, 'api-user', 'encryption') is None
     # The JWK itself stays.
     assert 'sig-2026' in emu.state()['projects']['demo']['jwks']
 
     run, task = run_task(run_playbook, emu, username='api-user', purpose='encryption', state='absent')
     assert task['changed'] is False
-    assert api_requests(emu) == [('GET', '/apiops/projects/demo/credentials/')]
+    if mode == 'reported':
+        assert api_requests(emu) == [('GET', '/apiops/projects/demo/credentials/')]
+    else:
+        # Only the server's answer to the DELETE can tell that nothing was assigned.
+        assert api_requests(emu) == [('GET', '/apiops/projects/demo/credentials/'), delete]
 
 
-def test_check_mode_writes_nothing(run_playbook, emu):
+def test_check_mode_writes_nothing(run_playbook, emu, mode):
     run_task(run_playbook, emu, username='api-user', purpose='validation', jwk_name='sig-2026')
     run, task = run_task(run_playbook, emu, check=True, diff=True, username='api-user',
                          purpose='validation', jwk_name='sig-2027')
     assert task['changed'] is True
     assert writes(emu) == []
-    assert task['result']['diff'] == {'before': {'jwk_name': 'sig-2026'}, 'after': {'jwk_name': 'sig-2027'}}
+    assert len(api_requests(emu)) == 2   # the credential list, then the JWK lookup
+    assert task['result']['diff']['after'] == {'jwk_name': 'sig-2027'}
+    if mode == 'reported':
+        assert task['result']['diff'] == {'before': {'jwk_name': 'sig-2026'}, 'after': {'jwk_name': 'sig-2027'}}
+        assert task['warnings'] == []
+    else:
+        assert 'jwk_name' not in task['result']['diff']['before']
+        assert len(unverified_warnings(task)) == 1
     assert task['result']['assignment']['jwk_name'] == 'sig-2027'
     assert assigned(emu, 'api-user', 'validation') == 'sig-2026'
 
     run, task = run_task(run_playbook, emu, check=True, username='api-user', purpose='validation',
                          state='absent')
     assert task['changed'] is True and writes(emu) == []
+    assert api_requests(emu) == [('GET', '/apiops/projects/demo/credentials/')]
     assert assigned(emu, 'api-user', 'validation') == 'sig-2026'
 
 
+
+# Reported assignments only: on a documented server issue 12 item 5 wants the PUT sent (a credential
+# "accessible from the project" need not be in its list); the module still refuses before asking.
+@pytest.mark.report_assignments
 def test_unknown_credential_fails_before_any_write(run_playbook, emu):
     run, task = run_task(run_playbook, emu, expect_failure=True, username='ghost', purpose='validation',
                          jwk_name='sig-2026')
@@ -169,11 +234,11 @@ def test_unknown_credential_fails_before_any_write(run_playbook, emu):
     assert writes(emu) == []
 
 
-def test_unknown_jwk_fails_before_any_write(run_playbook, emu):
+def test_unknown_jwk_fails_before_any_write(run_playbook, emu, mode):
     run, task = run_task(run_playbook, emu, expect_failure=True, username='api-user', purpose='validation',
                          jwk_name='no-such-jwk')
     assert "JWK 'no-such-jwk' not found in project 'demo' nor in project 'admin'" in task['result']['msg']
-    assert writes(emu) == []
+    assert writes(emu) == [] and len(api_requests(emu)) == 3   # credentials, then demo and admin JWKs
     assert assigned(emu, 'api-user', 'validation') is None
 
 
@@ -185,8 +250,9 @@ def test_invalid_purpose_fails_without_a_request(run_playbook, emu):
 
 
 def test_hidden_assignments_apply_and_warn_once(run_playbook, emu):
+    emu.configure(report_assignments=True)
     run_task(run_playbook, emu, username='api-user', purpose='validation', jwk_name='sig-2026')
-    emu.configure(hide_assignments=True)
+    emu.configure(hide_assignments=True)   # the documented server again
 
     run, task = run_task(run_playbook, emu, username='api-user', purpose='validation', jwk_name='sig-2026')
     # Same JWK as before, but the module cannot see that: it writes and says so.
@@ -212,7 +278,7 @@ def test_hidden_assignments_apply_and_warn_once(run_playbook, emu):
     assert writes(emu) == [('DELETE', '/apiops/projects/demo/credentials/api-user/jwk/validation/')]
 
 
-def test_partial_deployment_failure(run_playbook, emu):
+def test_partial_deployment_failure(run_playbook, emu, mode):
     emu.configure(failing_environments=['staging'])
     run, task = run_task(run_playbook, emu, expect_failure=True, username='api-user', purpose='validation',
                          jwk_name='sig-2026')
@@ -224,13 +290,16 @@ def test_partial_deployment_failure(run_playbook, emu):
     run, task = run_task(run_playbook, emu, username='api-user', purpose='encryption', jwk_name='sig-2026',
                          fail_on_deploy_error=False)
     assert task['failed'] is False and task['changed'] is True
-    assert len(task['warnings']) == 1 and 'deployment failed in: staging' in task['warnings'][0]
+    deploy_warnings = [w for w in task['warnings'] if 'deployment failed in: staging' in w]
+    assert len(deploy_warnings) == 1
+    assert len(task['warnings']) == (2 if mode == 'documented' else 1)
     assert assigned(emu, 'api-user', 'encryption') == 'sig-2026'
 
 
-def test_transient_failure_is_retried_and_reported(run_playbook, emu):
+def test_transient_failure_is_retried_and_reported(run_playbook, emu, mode):
     emu.add_fault(method='GET', path='/credentials/$', action='status', status=503, count=1)
     run, task = run_task(run_playbook, emu, username='api-user', purpose='validation', jwk_name='sig-2026')
     assert task['changed'] is True
     assert any('retried' in w for w in task['warnings'])
     assert assigned(emu, 'api-user', 'validation') == 'sig-2026'
+    assert api_requests(emu) == [('GET', '/apiops/projects/demo/credentials/')] + ASSIGN_REQUESTS
