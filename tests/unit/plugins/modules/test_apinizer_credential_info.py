@@ -10,7 +10,7 @@ import json
 
 import pytest
 
-from ansible_collections.apinizer.apiops.plugins.module_utils.client import ApinizerError
+from ansible_collections.apinizer.apiops.plugins.module_utils.errors import ApinizerError
 from ansible_collections.apinizer.apiops.plugins.modules import apinizer_credential_info as mod
 
 PASSWORD = 'SECRET-CREDENTIAL-PASSWORD'

@@ -8,7 +8,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.apinizer.apiops.plugins.module_utils.client import ApinizerError
+from ansible_collections.apinizer.apiops.plugins.module_utils.errors import ApinizerError
 from ansible_collections.apinizer.apiops.plugins.modules import apinizer_credential_jwk as mod
 
 OK_DEPLOYMENT = [dict(environment='production', success=True, message='Deployed'),

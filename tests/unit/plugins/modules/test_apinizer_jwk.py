@@ -16,7 +16,7 @@ import json
 
 import pytest
 
-from ansible_collections.apinizer.apiops.plugins.module_utils.client import ApinizerError
+from ansible_collections.apinizer.apiops.plugins.module_utils.errors import ApinizerError
 from ansible_collections.apinizer.apiops.plugins.modules import apinizer_jwk
 
 # RFC 7517 A.1 / RFC 7638 3.1: a 2048-bit RSA public key and its known thumbprint.

@@ -10,7 +10,8 @@ import json
 
 import pytest
 
-from ansible_collections.apinizer.apiops.plugins.module_utils.client import ApinizerError
+from ansible_collections.apinizer.apiops.plugins.module_utils.errors import ApinizerError
+from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_material import publishable
 from ansible_collections.apinizer.apiops.plugins.modules import apinizer_jwk_info as mod
 
 # RFC 7638 section 3.1 example key; its thumbprint is given by the RFC.
@@ -167,7 +168,7 @@ def test_retries_warn(run):
 
 
 def test_publishable_drops_oct_and_private_members():
-    assert mod.publishable({'public_jwk': {'kty': 'oct', 'kid': 'x'}}) is None
-    assert mod.publishable({'public_jwk': None}) is None
-    assert mod.publishable({'public_jwk': {'kty': 'EC', 'x': '1', 'y': '2', 'crv': 'P-256', 'd': 's'}}) == \
+    assert publishable({'kty': 'oct', 'kid': 'x'}) is None
+    assert publishable(None) is None
+    assert publishable({'kty': 'EC', 'x': '1', 'y': '2', 'crv': 'P-256', 'd': 's'}) == \
         {'kty': 'EC', 'x': '1', 'y': '2', 'crv': 'P-256'}
