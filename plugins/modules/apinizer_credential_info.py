@@ -24,13 +24,8 @@ author:
   - apinizer.apiops maintainers (@apinizer)
 extends_documentation_fragment:
   - apinizer.apiops.connection
-attributes:
-  check_mode:
-    support: full
-    description: The module only reads; it runs the same in check mode.
-  diff_mode:
-    support: none
-    description: The module has no diff output.
+  - apinizer.apiops.attributes
+  - apinizer.apiops.attributes.info_module
 options:
   username:
     description:

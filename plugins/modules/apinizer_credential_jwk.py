@@ -36,13 +36,17 @@ author:
   - apinizer.apiops maintainers (@apinizer)
 extends_documentation_fragment:
   - apinizer.apiops.connection
+  - apinizer.apiops.attributes
+  - apinizer.apiops.deployment
 attributes:
   check_mode:
     support: full
-    description: No write is sent; the result reports what would change.
+    details:
+      - No write is sent; the result reports what would change.
   diff_mode:
     support: full
-    description: Shows the assigned JWK name for O(purpose) before and after.
+    details:
+      - Shows the assigned JWK name for O(purpose) before and after.
 options:
   username:
     description:
@@ -72,14 +76,6 @@ options:
     type: str
     choices: [present, absent]
     default: present
-  fail_on_deploy_error:
-    description:
-      - When a write succeeds but deploying the credential fails in one or more
-        environments, fail the task (V(true)) or only warn (V(false)).
-      - Either way RV(deployment) lists the result per environment and the change is
-        reported, because the assignment was stored.
-    type: bool
-    default: true
 notes:
   - The public Apinizer reference documents no field that shows a credential's current
     JWK. This module relies on C(validationJwkName) and C(encryptionJwkName) in the
@@ -203,6 +199,12 @@ deployment:
     - environment: staging
       success: true
       message: Deployed
+failed_environments:
+  description: The environments the write could not be deployed to, when that failed the task.
+  returned: on failure, with O(fail_on_deploy_error=true)
+  type: list
+  elements: str
+  sample: ["staging"]
 diff:
   description: The assigned JWK name before and after, in diff mode (C(--diff)).
   returned: when diff mode is on

@@ -27,13 +27,9 @@ description:
     O(return_private_key).
 extends_documentation_fragment:
   - apinizer.apiops.connection
-  - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.actiongroups
+  - apinizer.apiops.attributes
+  - apinizer.apiops.deployment
 attributes:
-  action_group:
-    support: full
-    membership:
-      - apinizer.apiops.apinizer
   check_mode:
     support: full
     details:
@@ -44,10 +40,6 @@ attributes:
     details:
       - The diff shows metadata (name, description, source, key type, kid, use, algorithm, size or curve)
         and the RFC 7638 thumbprint of the public key. It never shows key material.
-  platform:
-    platforms: all
-    details:
-      - Runs wherever the module runs (usually C(localhost)); only the Apinizer Management API is contacted.
 options:
   name:
     description:
@@ -209,14 +201,6 @@ options:
     type: str
     choices: [never, fail, when_different, always]
     default: fail
-  fail_on_deploy_error:
-    description:
-      - Every write is deployed to all environments of the project, and one environment can fail while the
-        others succeed.
-      - When V(true), a failed environment fails the task, naming the environments and the server's messages.
-        When V(false), it is a warning. Either way RV(deployment) lists every environment.
-    type: bool
-    default: true
   return_private_key:
     description:
       - Add the private members of the key to RV(jwk.private_jwk).
@@ -258,7 +242,7 @@ author:
 """
 
 EXAMPLES = r"""
-- name: Manage JWKs of the demo project
+- name: Manage JWKs of the demo project (create, replace, remove)
   hosts: localhost
   gather_facts: false
   module_defaults:
@@ -323,15 +307,6 @@ EXAMPLES = r"""
         use: signature
         algorithm: RS512
 
-- name: Replace a key whose settings changed, and remove an old one
-  hosts: localhost
-  gather_facts: false
-  module_defaults:
-    group/apinizer.apiops.apinizer:
-      apinizer_url: https://apinizer.example.com
-      apinizer_token: "{{ apinizer_token }}"
-      project: demo
-  tasks:
     - name: Move a generated key to P-521 (deletes and re-creates it)
       apinizer.apiops.apinizer_jwk:
         name: orders-encryption

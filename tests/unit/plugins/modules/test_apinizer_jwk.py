@@ -16,6 +16,7 @@ import json
 
 import pytest
 
+from ansible_collections.apinizer.apiops.plugins.module_utils.client import ApinizerClient
 from ansible_collections.apinizer.apiops.plugins.module_utils.errors import ApinizerError
 from ansible_collections.apinizer.apiops.plugins.modules import apinizer_jwk
 
@@ -63,8 +64,7 @@ class FakeClient(object):
     def writes(self):
         return [c for c in self.calls if c[0] != 'GET']
 
-    def retry_warning(self):
-        return '%d transient failure(s) retried' % self.retries_used if self.retries_used else None
+    retry_warning = ApinizerClient.retry_warning  # the real wording, from the one client
 
     def _record(self, *call):
         self.calls.append(call)
