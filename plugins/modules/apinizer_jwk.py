@@ -446,7 +446,7 @@ differences:
   returned: when O(state=present)
   type: list
   elements: str
-  sample: ["curve: P-256 on the server, P-521 requested"]
+  sample: ["curve: the server has P-256, the task asks for P-521"]
 diff:
   description: Before and after metadata and thumbprint, in diff mode. Never key material.
   returned: in diff mode
