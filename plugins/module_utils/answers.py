@@ -69,6 +69,7 @@ def exception_error(exc, method, path, secrets, timeout):
     return ApinizerError('request failed (%s): %s' % (name, _short(exc, secrets)),
                          method=method, path=path)
 
+
 def _short(exc, secrets, limit=300):
     # requests wraps urllib3's MaxRetryError, whose text repeats the whole URL; its
     # ``reason`` is the part a user needs ("Connection refused", "certificate verify failed").
@@ -76,6 +77,7 @@ def _short(exc, secrets, limit=300):
     reason = getattr(inner, 'reason', None)
     text = mask_text('%s' % (reason if reason is not None else exc), secrets)
     return text if len(text) <= limit else text[:limit] + '...'
+
 
 def response_error(resp, method, path, secrets, username=None):
     """Map an HTTP error answer to ApinizerError: only error, error_description and validation_errors are kept, masked."""
@@ -140,6 +142,7 @@ def success_body(resp, method, path, secrets):
                             error_description=mask_text(body.get('error_description'), secrets),
                             method=method, path=path)
     return body
+
 
 def result_list(body):
     """The resultList of a read answer ([] when there is none)."""

@@ -67,6 +67,7 @@ RETRIED_METHODS = frozenset(('GET', 'PUT', 'DELETE'))
 # The client
 # --------------------------------------------------------------------------------------------
 
+
 class _Landed(object):
     """Marker: a POST whose answer was lost but that landed (verified by the caller)."""
 
@@ -336,4 +337,3 @@ def _jwk_gone(err):
 def _assignment_gone(err):
     # The API answers 400 (with no documented text) when the assignment does not exist.
     return err.status == 400 or _jwk_gone(err)
-

@@ -216,10 +216,12 @@ diff:
       jwk_name: signing-2026
 '''
 
-from ansible.module_utils.basic import AnsibleModule  # noqa: F401 (tests patch AnsibleModule.warn through it)
+# The unit tests patch module.AnsibleModule.warn (ApinizerModule inherits it).
+from ansible.module_utils.basic import AnsibleModule  # noqa: F401 pylint: disable=unused-import
 
 from ansible_collections.apinizer.apiops.plugins.module_utils.apinizer_module import ApinizerModule
-from ansible_collections.apinizer.apiops.plugins.module_utils.client import ApinizerClient  # noqa: F401 (tests patch it here)
+# The unit tests patch module.ApinizerClient.from_module: the name stays importable from here.
+from ansible_collections.apinizer.apiops.plugins.module_utils.client import ApinizerClient  # noqa: F401 pylint: disable=unused-import
 from ansible_collections.apinizer.apiops.plugins.module_utils.credentials import (
     ASSIGNMENT_FIELDS,
     PURPOSES,

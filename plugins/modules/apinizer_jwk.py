@@ -455,7 +455,8 @@ diff:
 """
 
 from ansible_collections.apinizer.apiops.plugins.module_utils.apinizer_module import ApinizerModule
-from ansible_collections.apinizer.apiops.plugins.module_utils.client import ApinizerClient  # noqa: F401 (tests patch it here)
+# The unit tests patch module.ApinizerClient.from_module: the name stays importable from here.
+from ansible_collections.apinizer.apiops.plugins.module_utils.client import ApinizerClient  # noqa: F401 pylint: disable=unused-import
 from ansible_collections.apinizer.apiops.plugins.module_utils.errors import ApinizerError
 from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_bodies import (
     build_create_body,
