@@ -67,10 +67,9 @@ def _generate_state(params, facts):
     key_type, how = inferred_key_type(params)
     if how is not None:
         facts['key_type'] = key_type
-    if params.get('key_size') is not None:
-        facts['key_size'] = int(params['key_size'])
-    if params.get('curve') is not None:
-        facts['curve'] = normalise_curve(params['curve'])
+    for option, normalise in (('key_size', int), ('curve', normalise_curve)):
+        if params.get(option) is not None:
+            facts[option] = normalise(params[option])
 
 
 def _given_jwk_state(params, facts):
@@ -90,6 +89,15 @@ def _given_jwk_state(params, facts):
     facts['thumbprint'] = thumbprint(jwk)
 
 
+# option -> (field, normaliser): the facts a task states in so many words, whatever the source
+_STATED = (
+    ('description', 'description', normalise_description),
+    ('kid', 'kid', str),
+    ('use', 'use', normalise_use),
+    ('algorithm', 'alg', normalise_alg),
+)
+
+
 def desired_state(params):
     """Normalised facts the user specified; unspecified facts are absent.
 
@@ -100,14 +108,9 @@ def desired_state(params):
     source = normalise_source(params.get('source'))
     if source is not None:
         facts['source'] = source
-    if params.get('description') is not None:
-        facts['description'] = normalise_description(params['description'])
-    if params.get('kid') is not None:
-        facts['kid'] = str(params['kid'])
-    if params.get('use') is not None:
-        facts['use'] = normalise_use(params['use'])
-    if params.get('algorithm') is not None:
-        facts['alg'] = normalise_alg(params['algorithm'])
+    for option, field, normalise in _STATED:
+        if params.get(option) is not None:
+            facts[field] = normalise(params[option])
     if source in (None, 'generate'):
         _generate_state(params, facts)
     elif source == 'url' and params.get('url') is not None:
