@@ -15,7 +15,7 @@ author:
 description:
   - Checks a dictionary of M(apinizer.apiops.apinizer_jwk) options (O(_input)) exactly as the
     module does before its first request, and returns every problem found.
-  - "The checks come from the collection's JWK vocabulary (C(module_utils/jwk.py)): algorithm
+  - "The checks come from the collection's JWK vocabulary (C(module_utils/jwk_validation.py)): algorithm
     against key type, curve and use, curve against key type and use, key sizes, the options
     each O(_input.source) requires or refuses, and so on. A playbook or role can therefore
     reject bad input with M(ansible.builtin.assert) before it talks to Apinizer, without
@@ -66,36 +66,27 @@ _value:
   elements: str
 '''
 
-import re
-
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.text.converters import to_native
 
-from ansible_collections.apinizer.apiops.plugins.module_utils import jwk as jwk_utils
-
-
-def _rename(problem, options, prefix):
-    """Prefix the option names a problem mentions: at its start, or followed by a quoted value."""
-    for option in sorted(options, key=len, reverse=True):
-        # Only "<option> does/is/must ..." at the start or "<option> '<value>'": the bare word
-        # "use" also occurs as a verb ("use curve: ...") and must stay as it is.
-        pattern = r"(?:^|(?<=[\s(]))%s(?=\s'|\s\"|\s(?:does|is|must)\b)" % re.escape(option)
-        problem = re.sub(pattern, prefix + option, problem)
-    return problem
+from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_validation import jwk_problems
 
 
 def jwk_param_errors(params, option_prefix=''):
-    """Every problem of ``params`` (apinizer_jwk options), via jwk.validate_jwk_params."""
+    """Every problem of ``params`` (apinizer_jwk options), via jwk_validation.jwk_problems."""
     if not isinstance(params, dict):
         raise AnsibleFilterError('jwk_param_errors expects a dictionary of apinizer_jwk options, got %s'
                                  % type(params).__name__)
     # Template results can be lazy/tagged containers: hand plain values to the validator.
     plain = dict((to_native(key), value) for key, value in params.items())
-    problems = [to_native(p) for p in jwk_utils.validate_jwk_params(plain)]
-    if option_prefix:
-        given = [key for key, value in plain.items() if value is not None]
-        problems = [_rename(p, given, to_native(option_prefix)) for p in problems]
-    return problems
+    prefix = to_native(option_prefix or '')
+    given = set(key for key, value in plain.items() if value is not None)
+
+    def option_name(option):
+        # Only the options the caller set are theirs to rename; the others are the module's defaults.
+        return prefix + option if option in given else option
+
+    return [to_native(message) for unused, message in jwk_problems(plain, option_name)]
 
 
 class FilterModule(object):

@@ -24,13 +24,8 @@ author:
   - apinizer.apiops maintainers (@apinizer)
 extends_documentation_fragment:
   - apinizer.apiops.connection
-attributes:
-  check_mode:
-    support: full
-    description: The module only reads; it runs the same in check mode.
-  diff_mode:
-    support: none
-    description: The module has no diff output.
+  - apinizer.apiops.attributes
+  - apinizer.apiops.attributes.info_module
 options:
   username:
     description:
@@ -131,52 +126,20 @@ assignments_reported:
   sample: true
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.apinizer.apiops.plugins.module_utils.client import (
-    ApinizerClient,
-    ApinizerError,
-    CONNECTION_MUTUALLY_EXCLUSIVE,
-    CONNECTION_REQUIRED_TOGETHER,
-    connection_argument_spec,
-    fail_module,
-    warn_retries,
-)
-
-# The API fields that carry the assignments (our documented assumption, see the notes).
-ASSIGNMENT_FIELDS = ('validationJwkName', 'encryptionJwkName')
-
-
-def assignments_reported(items):
-    """True when every credential carries the assignment fields (vacuously true when empty)."""
-    return all(any(field in item for field in ASSIGNMENT_FIELDS) for item in items)
-
-
-def describe_credential(item):
-    """The returned view of one API credential: an allow-list, so a password never leaks."""
-    return dict(
-        username=item.get('username'),
-        enabled=item.get('enabled'),
-        description=item.get('description'),
-        validation_jwk_name=item.get('validationJwkName'),
-        encryption_jwk_name=item.get('encryptionJwkName'),
-    )
+from ansible_collections.apinizer.apiops.plugins.module_utils.apinizer_module import ApinizerModule
+# The unit tests patch module.ApinizerClient.from_module: the name stays importable from here.
+from ansible_collections.apinizer.apiops.plugins.module_utils.client import ApinizerClient  # noqa: F401 pylint: disable=unused-import
+from ansible_collections.apinizer.apiops.plugins.module_utils.credentials import assignments_reported, credential_view
+from ansible_collections.apinizer.apiops.plugins.module_utils.errors import ApinizerError
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=connection_argument_spec(username=dict(type='str')),
-        mutually_exclusive=CONNECTION_MUTUALLY_EXCLUSIVE,
-        required_together=CONNECTION_REQUIRED_TOGETHER,
-        supports_check_mode=True,
-    )
-    client = ApinizerClient.from_module(module)
+    module = ApinizerModule(argument_spec=dict(username=dict(type='str')), supports_check_mode=True)
     try:
-        items = [item for item in client.list_credentials() if isinstance(item, dict)]
+        items = [item for item in module.client.list_credentials() if isinstance(item, dict)]
     except ApinizerError as exc:
-        # fail_module adds the retry warning: the user learns how many retries were spent.
-        fail_module(module, client, **exc.fail_kwargs())
-
+        # fail_api adds the retry warning: the user learns how many retries were spent.
+        module.fail_api(exc)
     reported = assignments_reported(items)
     if not reported:
         module.warn('The server does not report which JWKs the credentials use '
@@ -185,9 +148,8 @@ def main():
     username = module.params['username']
     if username is not None:
         items = [item for item in items if item.get('username') == username]
-    warn_retries(module, client)
-    module.exit_json(changed=False, credentials=[describe_credential(item) for item in items],
-                     assignments_reported=reported)
+    module.exit(dict(changed=False, credentials=[credential_view(item) for item in items],
+                     assignments_reported=reported))
 
 
 if __name__ == '__main__':

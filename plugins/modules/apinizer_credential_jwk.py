@@ -36,13 +36,17 @@ author:
   - apinizer.apiops maintainers (@apinizer)
 extends_documentation_fragment:
   - apinizer.apiops.connection
+  - apinizer.apiops.attributes
+  - apinizer.apiops.deployment
 attributes:
   check_mode:
     support: full
-    description: No write is sent; the result reports what would change.
+    details:
+      - No write is sent; the result reports what would change.
   diff_mode:
     support: full
-    description: Shows the assigned JWK name for O(purpose) before and after.
+    details:
+      - Shows the assigned JWK name for O(purpose) before and after.
 options:
   username:
     description:
@@ -72,14 +76,6 @@ options:
     type: str
     choices: [present, absent]
     default: present
-  fail_on_deploy_error:
-    description:
-      - When a write succeeds but deploying the credential fails in one or more
-        environments, fail the task (V(true)) or only warn (V(false)).
-      - Either way RV(deployment) lists the result per environment and the change is
-        reported, because the assignment was stored.
-    type: bool
-    default: true
 notes:
   - The public Apinizer reference documents no field that shows a credential's current
     JWK. This module relies on C(validationJwkName) and C(encryptionJwkName) in the
@@ -203,6 +199,12 @@ deployment:
     - environment: staging
       success: true
       message: Deployed
+failed_environments:
+  description: The environments the write could not be deployed to, when that failed the task.
+  returned: on failure, with O(fail_on_deploy_error=true)
+  type: list
+  elements: str
+  sample: ["staging"]
 diff:
   description: The assigned JWK name before and after, in diff mode (C(--diff)).
   returned: when diff mode is on
@@ -214,25 +216,19 @@ diff:
       jwk_name: signing-2026
 '''
 
-from ansible.module_utils.basic import AnsibleModule
+# The unit tests patch module.AnsibleModule.warn (ApinizerModule inherits it).
+from ansible.module_utils.basic import AnsibleModule  # noqa: F401 pylint: disable=unused-import
 
-from ansible_collections.apinizer.apiops.plugins.module_utils.client import (
-    ApinizerClient,
-    ApinizerError,
-    CONNECTION_MUTUALLY_EXCLUSIVE,
-    CONNECTION_REQUIRED_TOGETHER,
-    connection_argument_spec,
-    deployment_failed,
-    fail_module,
-    warn_retries,
+from ansible_collections.apinizer.apiops.plugins.module_utils.apinizer_module import ApinizerModule
+# The unit tests patch module.ApinizerClient.from_module: the name stays importable from here.
+from ansible_collections.apinizer.apiops.plugins.module_utils.client import ApinizerClient  # noqa: F401 pylint: disable=unused-import
+from ansible_collections.apinizer.apiops.plugins.module_utils.credentials import (
+    ASSIGNMENT_FIELDS,
+    PURPOSES,
+    current_assignment,
 )
+from ansible_collections.apinizer.apiops.plugins.module_utils.errors import ApinizerError
 
-
-# The credential list member that reports the assignment for each purpose.
-ASSIGNMENT_FIELDS = {
-    'validation': 'validationJwkName',
-    'encryption': 'encryptionJwkName',
-}
 # JWKs shared by every project live here (contract: "may live in the project or in admin").
 ADMIN_PROJECT = 'admin'
 # How many credential names an "unknown credential" message lists.
@@ -243,19 +239,6 @@ UNVERIFIED_WARNING = (
     "({field} is missing from the credential list), so idempotence could not be "
     "verified: the task reports changed without comparing."
 )
-
-
-def current_assignment(credential, purpose):
-    """Return (known, jwk_name) for purpose.
-
-    known is False when the server omits the field: then jwk_name means nothing and
-    the caller must not treat it as "nothing assigned".
-    """
-    field = ASSIGNMENT_FIELDS[purpose]
-    if field not in credential:
-        return False, None
-    # An empty string is how some servers spell "nothing"; normalise it to None.
-    return True, credential[field] or None
 
 
 def plan(state, wanted, known, current):
@@ -273,7 +256,7 @@ def plan(state, wanted, known, current):
     return 'remove' if current is not None else 'none'
 
 
-def describe_names(names):
+def names_excerpt(names):
     shown = ', '.join(names[:KNOWN_NAMES_SHOWN]) or 'none'
     if len(names) > KNOWN_NAMES_SHOWN:
         shown += ', ... ({0} more)'.format(len(names) - KNOWN_NAMES_SHOWN)
@@ -302,138 +285,130 @@ def find_jwk_project(client, name, project):
     return None, None
 
 
-def run_module():
-    argument_spec = connection_argument_spec(
-        username=dict(type='str', required=True),
-        purpose=dict(type='str', required=True, choices=list(ASSIGNMENT_FIELDS)),
-        jwk_name=dict(type='str'),
-        state=dict(type='str', default='present', choices=['present', 'absent']),
-        fail_on_deploy_error=dict(type='bool', default=True),
-    )
-    module = AnsibleModule(
-        argument_spec=argument_spec,
-        mutually_exclusive=CONNECTION_MUTUALLY_EXCLUSIVE,
-        required_together=CONNECTION_REQUIRED_TOGETHER,
-        required_if=[('state', 'present', ['jwk_name'])],
-        supports_check_mode=True,
-    )
-    params = module.params
-    username = params['username']
-    purpose = params['purpose']
-    state = params['state']
-    wanted = params['jwk_name'] if state == 'present' else None
+class AssignmentRun(object):
+    """One run: read the credential, plan, check the JWK exists, write (unless check mode), report."""
 
-    client = ApinizerClient.from_module(module)
-    project = client.project
-    result = dict(
-        changed=False,
-        assignment=dict(username=username, purpose=purpose, jwk_name=None),
-        previous_jwk_name=None,
-        deployment=[],
-    )
+    def __init__(self, module):
+        self.module = module
+        self.client = module.client
+        params = module.params
+        self.username, self.purpose = params['username'], params['purpose']
+        self.wanted = params['jwk_name'] if params['state'] == 'present' else None
+        self.result = dict(changed=False, assignment=dict(username=self.username, purpose=self.purpose, jwk_name=None),
+                           previous_jwk_name=None, deployment=[])
 
-    def fail(msg, **extra):
-        fail_module(module, client, result, msg=msg, **extra)
+    def fail(self, msg):
+        self.module.fail(self.result, msg=msg)
 
-    def api_fail(error, doing):
-        fail_module(module, client, result, **error.fail_kwargs(doing))
-
-    try:
-        credentials = client.list_credentials()
-    except ApinizerError as e:
-        api_fail(e, 'Reading the credentials of project {0!r}'.format(project))
-
-    credential = next((c for c in credentials if c.get('username') == username), None)
-    if credential is None:
-        fail("Credential {0!r} not found in project {1!r} (known: {2}); nothing was "
-             "changed.".format(username, project,
-                               describe_names([c.get('username') for c in credentials
-                                               if c.get('username')])))
-
-    known, current = current_assignment(credential, purpose)
-    action = plan(state, wanted, known, current)
-    result['previous_jwk_name'] = current
-    result['assignment']['jwk_name'] = current if action == 'none' else wanted
-
-    if module._diff:
-        before = {'jwk_name': current} if known else {}
-        result['diff'] = dict(before=before, after={'jwk_name': result['assignment']['jwk_name']})
-        if not known:
-            result['diff']['before_header'] = 'current {0} JWK not reported by the server'.format(purpose)
-
-    if action == 'none':
-        warn_retries(module, client)
-        module.exit_json(**result)
-
-    if action == 'assign':
-        # Only the change path pays for the lookup; an unknown JWK fails before any write.
+    def api_call(self, doing, call, *args):
         try:
-            holder, admin_error = find_jwk_project(client, wanted, project)
+            return call(*args)
         except ApinizerError as e:
-            api_fail(e, 'Looking up JWK {0!r}'.format(wanted))
+            self.module.fail_api(e, self.result, doing)
+
+    def read(self):
+        """(known, current) assignment of the credential; fails when the credential does not exist."""
+        project = self.client.project
+        credentials = self.api_call('Reading the credentials of project {0!r}'.format(project),
+                                    self.client.list_credentials)
+        credential = next((c for c in credentials if c.get('username') == self.username), None)
+        if credential is None:
+            names = [c.get('username') for c in credentials if c.get('username')]
+            self.fail("Credential {0!r} not found in project {1!r} (known: {2}); nothing was "
+                      "changed.".format(self.username, project, names_excerpt(names)))
+        return current_assignment(credential, self.purpose)
+
+    def report_plan(self, action, known, current):
+        self.result['previous_jwk_name'] = current
+        self.result['assignment']['jwk_name'] = current if action == 'none' else self.wanted
+        if self.module._diff:
+            self.result['diff'] = dict(before={'jwk_name': current} if known else {},
+                                       after={'jwk_name': self.result['assignment']['jwk_name']})
+            if not known:
+                self.result['diff']['before_header'] = 'current {0} JWK not reported by the server'.format(self.purpose)
+
+    def check_jwk_exists(self):
+        """Only the change path pays for the lookup; an unknown JWK fails before any write."""
+        project = self.client.project
+        holder, admin_error = self.api_call('Looking up JWK {0!r}'.format(self.wanted),
+                                            find_jwk_project, self.client, self.wanted, project)
         if holder is None:
             where = ("project {0!r}".format(project) if project == ADMIN_PROJECT
                      else "project {0!r} nor in project {1!r}".format(project, ADMIN_PROJECT))
-            msg = "JWK {0!r} not found in {1}; nothing was changed.".format(wanted, where)
+            msg = "JWK {0!r} not found in {1}; nothing was changed.".format(self.wanted, where)
             if admin_error:
                 msg += ' (The {0} project could not be read: {1})'.format(ADMIN_PROJECT, admin_error)
-            fail(msg)
+            self.fail(msg)
 
-    result['changed'] = True
-    # A removal learns the truth from the server's answer; only an assignment (or a
-    # check-mode preview) has to report a change it could not verify.
-    if not known and (action == 'assign' or module.check_mode):
-        module.warn(UNVERIFIED_WARNING.format(username=username, purpose=purpose,
-                                              field=ASSIGNMENT_FIELDS[purpose]))
-
-    if module.check_mode:
-        warn_retries(module, client)
-        module.exit_json(**result)
-
-    retries_before_write = client.retries_used
-    try:
-        if action == 'assign':
-            deployment = client.assign_credential_jwk(username, purpose, wanted)
-        else:
-            deployment = client.remove_credential_jwk(username, purpose)
-    except ApinizerError as e:
-        if action != 'assign' and e.is_nothing_assigned():
-            if client.retries_used > retries_before_write:
+    def write(self, action):
+        """The write; False when the server says nothing was assigned (nothing was written)."""
+        retries_before_write = self.client.retries_used
+        try:
+            if action == 'assign':
+                deployment = self.client.assign_credential_jwk(self.username, self.purpose, self.wanted)
+            else:
+                deployment = self.client.remove_credential_jwk(self.username, self.purpose)
+        except ApinizerError as e:
+            if action == 'assign' or not e.is_nothing_assigned():
+                self.result['changed'] = False
+                self.module.fail_api(e, self.result, '{0} the {1} JWK of credential {2!r}'.format(
+                    'Assigning' if action == 'assign' else 'Removing', self.purpose, self.username))
+            if self.client.retries_used > retries_before_write:
                 # An earlier attempt whose answer was lost may have been the one that
                 # removed it: report the change rather than claim nothing happened.
                 if action == 'remove_unknown':
-                    module.warn('The removal was retried after a transient failure and the '
-                                'server then reported nothing assigned; an earlier attempt '
-                                'probably removed it.')
-                warn_retries(module, client)
-                module.exit_json(**result)
-            # The server's documented answer for "nothing to remove": the state is as
-            # wanted and nothing was written.
-            result['changed'] = False
-            if module._diff:
-                result['diff'] = dict(before={'jwk_name': None}, after={'jwk_name': None})
-            warn_retries(module, client)
-            module.exit_json(**result)
-        result['changed'] = False
-        api_fail(e, '{0} the {1} JWK of credential {2!r}'.format(
-            'Assigning' if action == 'assign' else 'Removing', purpose, username))
+                    self.module.warn('The removal was retried after a transient failure and the '
+                                     'server then reported nothing assigned; an earlier attempt '
+                                     'probably removed it.')
+                return True
+            return False
+        self.result['deployment'] = deployment
+        self.module.record_deployment('assign' if action == 'assign' else 'remove', deployment)
+        return True
 
-    result['deployment'] = deployment
-    failed = deployment_failed(deployment)
-    if failed:
-        msg = 'The {0} JWK of credential {1!r} was {2}, but deployment failed in: {3}'.format(
-            purpose, username, 'assigned' if action == 'assign' else 'removed',
-            '; '.join('{0} ({1})'.format(f.get('environment'), f.get('message') or 'no message')
-                      for f in failed))
-        if params['fail_on_deploy_error']:
-            fail(msg)
-        module.warn(msg)
-    warn_retries(module, client)
-    module.exit_json(**result)
+    def nothing_assigned(self):
+        """The server's documented answer for "nothing to remove": as wanted, nothing written."""
+        self.result['changed'] = False
+        if self.module._diff:
+            self.result['diff'] = dict(before={'jwk_name': None}, after={'jwk_name': None})
+
+
+def run(module):
+    task = AssignmentRun(module)
+    known, current = task.read()
+    action = plan(module.params['state'], task.wanted, known, current)
+    task.report_plan(action, known, current)
+    if action == 'none':
+        return task.result, None
+    if action == 'assign':
+        task.check_jwk_exists()
+    task.result['changed'] = True
+    # A removal learns the truth from the server's answer; only an assignment (or a
+    # check-mode preview) has to report a change it could not verify.
+    if not known and (action == 'assign' or module.check_mode):
+        module.warn(UNVERIFIED_WARNING.format(username=task.username, purpose=task.purpose,
+                                              field=ASSIGNMENT_FIELDS[task.purpose]))
+    if not module.check_mode and not task.write(action):
+        task.nothing_assigned()
+    subject = 'The {0} JWK of credential {1!r} was {2}'.format(
+        task.purpose, task.username, 'assigned' if action == 'assign' else 'removed')
+    return task.result, subject
 
 
 def main():
-    run_module()
+    module = ApinizerModule(
+        argument_spec=dict(
+            username=dict(type='str', required=True),
+            purpose=dict(type='str', required=True, choices=list(PURPOSES)),
+            jwk_name=dict(type='str'),
+            state=dict(type='str', default='present', choices=['present', 'absent']),
+            fail_on_deploy_error=dict(type='bool', default=True),
+        ),
+        required_if=[('state', 'present', ['jwk_name'])],
+        supports_check_mode=True,
+    )
+    result, subject = run(module)
+    module.exit(result, subject=subject, name_actions=False)
 
 
 if __name__ == '__main__':

@@ -27,13 +27,9 @@ description:
     O(return_private_key).
 extends_documentation_fragment:
   - apinizer.apiops.connection
-  - ansible.builtin.action_common_attributes
-  - ansible.builtin.action_common_attributes.actiongroups
+  - apinizer.apiops.attributes
+  - apinizer.apiops.deployment
 attributes:
-  action_group:
-    support: full
-    membership:
-      - apinizer.apiops.apinizer
   check_mode:
     support: full
     details:
@@ -44,10 +40,6 @@ attributes:
     details:
       - The diff shows metadata (name, description, source, key type, kid, use, algorithm, size or curve)
         and the RFC 7638 thumbprint of the public key. It never shows key material.
-  platform:
-    platforms: all
-    details:
-      - Runs wherever the module runs (usually C(localhost)); only the Apinizer Management API is contacted.
 options:
   name:
     description:
@@ -209,14 +201,6 @@ options:
     type: str
     choices: [never, fail, when_different, always]
     default: fail
-  fail_on_deploy_error:
-    description:
-      - Every write is deployed to all environments of the project, and one environment can fail while the
-        others succeed.
-      - When V(true), a failed environment fails the task, naming the environments and the server's messages.
-        When V(false), it is a warning. Either way RV(deployment) lists every environment.
-    type: bool
-    default: true
   return_private_key:
     description:
       - Add the private members of the key to RV(jwk.private_jwk).
@@ -258,7 +242,7 @@ author:
 """
 
 EXAMPLES = r"""
-- name: Manage JWKs of the demo project
+- name: Manage JWKs of the demo project (create, replace, remove)
   hosts: localhost
   gather_facts: false
   module_defaults:
@@ -323,15 +307,6 @@ EXAMPLES = r"""
         use: signature
         algorithm: RS512
 
-- name: Replace a key whose settings changed, and remove an old one
-  hosts: localhost
-  gather_facts: false
-  module_defaults:
-    group/apinizer.apiops.apinizer:
-      apinizer_url: https://apinizer.example.com
-      apinizer_token: "{{ apinizer_token }}"
-      project: demo
-  tasks:
     - name: Move a generated key to P-521 (deletes and re-creates it)
       apinizer.apiops.apinizer_jwk:
         name: orders-encryption
@@ -471,7 +446,7 @@ differences:
   returned: when O(state=present)
   type: list
   elements: str
-  sample: ["curve: P-256 on the server, P-521 requested"]
+  sample: ["curve: the server has P-256, the task asks for P-521"]
 diff:
   description: Before and after metadata and thumbprint, in diff mode. Never key material.
   returned: in diff mode
@@ -479,40 +454,51 @@ diff:
   sample: {"before": {"name": "k", "curve": "P-256"}, "after": {"name": "k", "curve": "P-521"}}
 """
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.apinizer.apiops.plugins.module_utils import jwk as jwkutil
-from ansible_collections.apinizer.apiops.plugins.module_utils.client import (
-    ApinizerClient,
-    ApinizerError,
-    CONNECTION_MUTUALLY_EXCLUSIVE,
-    CONNECTION_REQUIRED_TOGETHER,
-    connection_argument_spec,
-    deployment_failed,
-    fail_module,
-    warn_retries,
+from ansible_collections.apinizer.apiops.plugins.module_utils.apinizer_module import ApinizerModule
+# The unit tests patch module.ApinizerClient.from_module: the name stays importable from here.
+from ansible_collections.apinizer.apiops.plugins.module_utils.client import ApinizerClient  # noqa: F401 pylint: disable=unused-import
+from ansible_collections.apinizer.apiops.plugins.module_utils.errors import ApinizerError
+from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_bodies import (
+    build_create_body,
+    build_generate_body,
+    build_update_body,
 )
+from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_state import (
+    desired_diff_view,
+    diff_view,
+    jwk_view,
+    plan,
+)
+from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_validation import validate_jwk_params
+from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_vocabulary import (
+    ATTACHED_SOURCES,
+    CURVES,
+    KEY_TYPES,
+    KID_TYPES,
+    SOURCES,
+    USES,
+)
+from ansible_collections.apinizer.apiops.plugins.module_utils.masking import narrow_jwk_no_log
 
 
 def argument_spec():
-    return connection_argument_spec(
+    return dict(
         name=dict(type='str', required=True),
         description=dict(type='str'),
         state=dict(type='str', choices=['present', 'absent'], default='present'),
-        source=dict(type='str', default='generate',
-                    choices=['generate', 'jwk', 'url', 'certificate', 'public_key', 'private_key', 'keystore']),
+        source=dict(type='str', default='generate', choices=list(SOURCES)),
         kid=dict(type='str'),
-        key_type=dict(type='str', choices=['RSA', 'EC', 'OCT', 'OKP']),
+        key_type=dict(type='str', choices=list(KEY_TYPES)),
         key_size=dict(type='int'),
-        curve=dict(type='str', choices=['P-256', 'P-384', 'P-521', 'secp256k1', 'Ed25519', 'X25519']),
-        use=dict(type='str', choices=['signature', 'encryption']),
+        curve=dict(type='str', choices=list(CURVES)),
+        use=dict(type='str', choices=list(USES)),
         algorithm=dict(type='str'),
-        kid_type=dict(type='str', choices=['timestamp', 'sha256', 'sha1', 'iso_date', 'none']),
+        kid_type=dict(type='str', choices=list(KID_TYPES)),
         not_before=dict(type='str'),
         expiration=dict(type='str'),
         password_salt_length=dict(type='int', no_log=False),
         password_iteration_count=dict(type='int', no_log=False),
-        # type json: one parser for a dict and a JSON string (see jwk.narrow_jwk_no_log for no_log).
+        # type json: one parser for a dict and a JSON string (see masking.narrow_jwk_no_log for no_log).
         jwk=dict(type='json', no_log=True),
         url=dict(type='str'),
         url_connect_timeout=dict(type='int'),
@@ -529,169 +515,116 @@ def argument_spec():
     )
 
 
-# ---- the module ------------------------------------------------------------------------------
+class JwkRun(object):
+    """One run of the module: validate, read once, plan, write (unless check mode), report."""
 
-class JwkTask(object):
-    """One run of the module: read once, decide, write only outside check mode."""
-
-    def __init__(self, module, client):
+    def __init__(self, module):
         self.module = module
-        self.client = client
         self.params = module.params
         self.name = module.params['name']
         self.result = dict(changed=False, jwk={}, deployment=[], actions=[])
-        self.failed_deployments = []  # (action, environment entry)
+
+    def validate(self):
+        """Every problem at once, before the first request."""
+        problems = validate_jwk_params(self.params)
+        if problems:
+            self.module.fail(msg='Invalid options for JWK %s: %s.' % (self.name, '; '.join(problems)),
+                             problems=problems)
 
     def run(self):
-        current = self.client.get_jwk(self.name)  # the only request of a no-op run
-        if self.params['state'] == 'absent':
-            if current is not None:
-                self.set_diff(current, {})
-                self.write('delete', self.client.delete_jwk, self.name)
-            return self.result
-
-        if current is None:
-            self.set_diff(None, jwkutil.desired_diff_view(self.params))
-            self.create()
-            return self.finish(current)
-
-        # compare() applies the detach rule for sourced JWKs and compares the source URL.
-        found = jwkutil.compare(jwkutil.desired_facts(self.params), current)
-        differences = jwkutil.describe_differences(found['replace'])
-        self.result['differences'] = differences
-        regenerate = self.params['regenerate']
-
-        if differences and regenerate == 'fail':
-            self.fail('JWK %s differs from the task in what the API cannot change in place: %s. '
-                      'Set regenerate: when_different to delete and re-create it (credentials and '
-                      'policies that use it break until it exists again), or regenerate: never to '
-                      'leave it as it is.' % (self.name, '; '.join(differences)),
-                      jwk=self.describe(current))
-        if regenerate == 'always' or (differences and regenerate == 'when_different'):
-            self.set_diff(current, jwkutil.desired_diff_view(self.params))
-            self.write('delete', self.client.delete_jwk, self.name)
-            self.create()
-            return self.finish(current)
-        if differences:  # regenerate: never
+        current = self.module.client.get_jwk(self.name)  # the only request of a no-op run
+        decided = plan(self.params, current)
+        if decided['differences'] is not None:
+            self.result['differences'] = decided['differences']
+        if decided['refused']:
+            self.module.fail(self.result, msg=(
+                'JWK %s differs from the task in what the API cannot change in place: %s. Set regenerate: '
+                'when_different to delete and re-create it (credentials and policies that use it break until '
+                'it exists again), or regenerate: never to leave it as it is.'
+                % (self.name, '; '.join(decided['differences']))), jwk=self.view(current))
+        if decided['left_alone']:
             self.module.warn('JWK %s differs from the task in what the API cannot change in place; '
                              'regenerate is never, so it is left as it is: %s'
-                             % (self.name, '; '.join(differences)))
+                             % (self.name, '; '.join(decided['differences'])))
+        for action in decided['actions']:
+            getattr(self, action)(current)
+        return self.report(current)
 
-        if found['update']:
-            self.update(current)
-            return self.finish(current)
+    # -- writes: each one goes through write(), so check mode is enforced in one place ---------
 
-        self.result['jwk'] = self.describe(current)
-        return self.result
+    def delete(self, current):
+        self.set_diff(current, {} if self.params['state'] == 'absent' else desired_diff_view(self.params))
+        self.write('delete', self.module.client.delete_jwk, self.name)
 
-    # -- writes --------------------------------------------------------------------------------
+    def create(self, current):
+        if current is None:
+            self.set_diff(None, desired_diff_view(self.params))
+        client = self.module.client
 
-    def create(self):
-        # A POST whose answer is lost is re-sent only when the JWK did not land.
-        def landed():
-            return self.client.get_jwk(self.name) is not None
+        def landed():  # a POST whose answer is lost is re-sent only when the JWK did not land
+            return client.get_jwk(self.name) is not None
 
         if self.params['source'] == 'generate':
-            body, call = jwkutil.build_generate_body(self.params), self.client.generate_jwk
+            self.write('create', client.generate_jwk, build_generate_body(self.params), landed=landed)
         else:
-            body, call = jwkutil.build_create_body(self.params), self.client.create_jwk
-        self.write('create', call, body, landed=landed)
+            self.write('create', client.create_jwk, build_create_body(self.params), landed=landed)
 
     def update(self, current):
-        after = jwkutil.diff_view(current)
+        after = diff_view(current)
         after['description'] = self.params['description']
-        if after.get('source') in jwkutil.ATTACHED_SOURCES:
+        if after.get('source') in ATTACHED_SOURCES:
             self.module.warn('Updating the description of JWK %s detaches it from its %s source: the '
                              'server keeps the key material it has now, as a copied key. Later runs of '
                              'this task still accept it; run it once with regenerate: always to attach '
                              'it to its source again.' % (self.name, after['source']))
             after['source'] = 'jwk'
         self.set_diff(current, after)
-        self.write('update', self.client.update_jwk, self.name, {'description': self.params['description']})
+        self.write('update', self.module.client.update_jwk, self.name, build_update_body(self.params))
 
     def write(self, action, call, *args, **kwargs):
-        """Every write goes through here, so check mode is enforced in one place."""
         self.result['changed'] = True
         self.result['actions'].append(action)
         if self.module.check_mode:
             return
-        deployment = call(*args, **kwargs)
-        self.result['deployment'] = deployment
-        # Judged once the task is done: a replacement must not stop between delete and create.
-        self.failed_deployments.extend((action, d) for d in deployment_failed(deployment))
+        self.result['deployment'] = call(*args, **kwargs)
+        self.module.record_deployment(action, self.result['deployment'])
 
-    def check_deployment(self):
-        """Fail (or warn) when an environment did not take a write."""
-        if not self.failed_deployments:
-            return
-        text = '; '.join('%s: %s (%s)' % (d.get('environment'), d.get('message') or 'failed', action)
-                         for action, d in self.failed_deployments)
-        message = ('JWK %s was saved, but %d environment deployment(s) failed: %s'
-                   % (self.name, len(self.failed_deployments), text))
-        if self.params['fail_on_deploy_error']:
-            environments = []
-            for unused, d in self.failed_deployments:
-                if d.get('environment') not in environments:
-                    environments.append(d.get('environment'))
-            self.fail(message, failed_environments=environments)
-        self.module.warn(message + ' (fail_on_deploy_error is false)')
+    # -- report --------------------------------------------------------------------------------
 
-    def finish(self, current):
-        """After a write: read the JWK back once, for the return value and the diff."""
-        if self.module.check_mode:
-            # Nothing was written: report what exists now (nothing, for a creation).
-            self.result['jwk'] = self.describe(current) if current is not None else {}
+    def report(self, current):
+        """The JWK as it is after the task: read back once after a write, never in check mode."""
+        if self.params['state'] == 'absent' or not self.result['changed'] or self.module.check_mode:
+            self.result['jwk'] = self.view(current) if current is not None and self.params['state'] == 'present' else {}
             return self.result
-        fresh = self.client.get_jwk(self.name)
-        self.result['jwk'] = self.describe(fresh) if fresh is not None else {}
+        fresh = self.module.client.get_jwk(self.name)
+        self.result['jwk'] = self.view(fresh) if fresh is not None else {}
         if 'diff' in self.result and fresh is not None:
-            self.result['diff']['after'] = jwkutil.diff_view(fresh)
+            self.result['diff']['after'] = diff_view(fresh)
         return self.result
 
-    # -- output --------------------------------------------------------------------------------
-
-    def describe(self, api_jwk):
-        return jwkutil.describe(api_jwk, include_private=self.params['return_private_key'])
+    def view(self, api_jwk):
+        return jwk_view(api_jwk, include_private=self.params['return_private_key'])
 
     def set_diff(self, before, after):
-        """Metadata and thumbprints only: jwk.diff_view never returns key material."""
+        """Metadata and thumbprints only: diff_view never returns key material."""
         if self.module._diff:
-            self.result['diff'] = dict(before=jwkutil.diff_view(before), after=after)
-
-    def fail(self, msg, **extra):
-        fail_module(self.module, self.client, self.result, msg=msg, **extra)
+            self.result['diff'] = dict(before=diff_view(before), after=after)
 
 
 def main():
-    module = AnsibleModule(
-        argument_spec=argument_spec(),
-        mutually_exclusive=CONNECTION_MUTUALLY_EXCLUSIVE,
-        required_together=CONNECTION_REQUIRED_TOGETHER,
-        supports_check_mode=True,
-    )
-
-    jwkutil.narrow_jwk_no_log(module)
-
-    # Every problem at once, before the first request.
-    problems = jwkutil.validate_jwk_params(module.params)
-    if problems:
-        module.fail_json(msg='Invalid options for JWK %s: %s.' % (module.params['name'], '; '.join(problems)),
-                         problems=problems)
-
-    client = ApinizerClient.from_module(module)
-    task = JwkTask(module, client)
+    module = ApinizerModule(argument_spec=argument_spec(), supports_check_mode=True)
+    narrow_jwk_no_log(module)
+    task = JwkRun(module)
+    task.validate()
     try:
         result = task.run()
     except ApinizerError as e:
-        # The request line and the server's text; never a body, never a token.
         failure = e.fail_kwargs()
         if task.result['actions'] == ['delete', 'create']:
             failure['msg'] = ('JWK %s was deleted to be replaced, but creating it again failed; run the '
                               'task again to create it. %s' % (module.params['name'], failure['msg']))
-        task.fail(**failure)
-    task.check_deployment()
-    warn_retries(module, client)
-    module.exit_json(**result)
+        module.fail(task.result, **failure)
+    module.exit(result, subject='JWK %s was saved' % module.params['name'])
 
 
 if __name__ == '__main__':

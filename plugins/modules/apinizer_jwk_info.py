@@ -28,13 +28,8 @@ author:
   - apinizer.apiops maintainers (@apinizer)
 extends_documentation_fragment:
   - apinizer.apiops.connection
-attributes:
-  check_mode:
-    support: full
-    description: The module only reads; it runs the same in check mode.
-  diff_mode:
-    support: none
-    description: Nothing changes, so there is nothing to diff.
+  - apinizer.apiops.attributes
+  - apinizer.apiops.attributes.info_module
 options:
   name:
     description:
@@ -212,28 +207,22 @@ jwk_set:
         y: x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0
 '''
 
-from ansible.module_utils.basic import AnsibleModule
-
-from ansible_collections.apinizer.apiops.plugins.module_utils.client import (
-    ApinizerClient,
-    ApinizerError,
-    CONNECTION_MUTUALLY_EXCLUSIVE,
-    CONNECTION_REQUIRED_TOGETHER,
-    connection_argument_spec,
-    fail_module,
-    warn_retries,
-)
-from ansible_collections.apinizer.apiops.plugins.module_utils import jwk as jwk_utils
+from ansible_collections.apinizer.apiops.plugins.module_utils.apinizer_module import ApinizerModule
+# The unit tests patch module.ApinizerClient.from_module: the name stays importable from here.
+from ansible_collections.apinizer.apiops.plugins.module_utils.client import ApinizerClient  # noqa: F401 pylint: disable=unused-import
+from ansible_collections.apinizer.apiops.plugins.module_utils.errors import ApinizerError
+from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_material import jwk_set
+from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_state import jwk_view
 
 
 # Metadata a listing returns; the summary endpoint carries nothing more useful.
 SUMMARY_KEYS = ('name', 'description', 'source_type', 'key_type', 'kid')
 
 
-def summarize(summary):
+def summary_view(summary):
     """Listing entry: metadata in the user's vocabulary, nothing else."""
-    described = jwk_utils.describe(summary)
-    return dict((k, described.get(k)) for k in SUMMARY_KEYS)
+    viewed = jwk_view(summary)
+    return dict((k, viewed.get(k)) for k in SUMMARY_KEYS)
 
 
 def unique(names):
@@ -241,67 +230,37 @@ def unique(names):
     return [n for n in names if not (n in seen or seen.add(n))]
 
 
-def publishable(described):
-    """The public JWK to put in a JWK Set, or None (oct keys have no public part).
-
-    strip_private again although describe() already returns a public key: what goes
-    into a document meant for publication must not depend on a single safeguard.
-    """
-    public = described.get('public_jwk')
-    if not public or public.get('kty') == 'oct':
-        return None
-    return jwk_utils.strip_private(public)
-
-
-def run_module():
-    module = AnsibleModule(
-        argument_spec=connection_argument_spec(
-            name=dict(type='str'),
-            names=dict(type='list', elements='str'),
-        ),
-        mutually_exclusive=CONNECTION_MUTUALLY_EXCLUSIVE + [('name', 'names')],
-        required_together=CONNECTION_REQUIRED_TOGETHER,
-        supports_check_mode=True,
-    )
-    params = module.params
-    client = ApinizerClient.from_module(module)
-    result = dict(changed=False, jwks=[], missing=[])
-
-    def api_fail(error, doing):
-        fail_module(module, client, result, **error.fail_kwargs(doing))
-
-    if params['name'] is None and params['names'] is None:
-        try:
-            summaries = client.list_jwks()
-        except ApinizerError as e:
-            api_fail(e, 'Listing the JWKs of project {0!r}'.format(client.project))
-        result['jwks'] = [summarize(s) for s in summaries]
-        warn_retries(module, client)
-        module.exit_json(**result)
-
-    wanted = unique([params['name']] if params['name'] is not None else params['names'])
-    public_keys = []
-    for name in wanted:
-        try:
-            api_jwk = client.get_jwk(name)
-        except ApinizerError as e:
-            api_fail(e, 'Reading JWK {0!r} of project {1!r}'.format(name, client.project))
-        if api_jwk is None:
-            result['missing'].append(name)
-            continue
-        described = jwk_utils.describe(api_jwk)
-        result['jwks'].append(described)
-        public = publishable(described)
-        if public is not None:
-            public_keys.append(public)
-    result['jwk_set'] = {'keys': public_keys}
-
-    warn_retries(module, client)
-    module.exit_json(**result)
+def read(module, result, doing, call, *args):
+    try:
+        return call(*args)
+    except ApinizerError as e:
+        module.fail_api(e, result, doing)
 
 
 def main():
-    run_module()
+    module = ApinizerModule(
+        argument_spec=dict(name=dict(type='str'), names=dict(type='list', elements='str')),
+        mutually_exclusive=[('name', 'names')],
+        supports_check_mode=True,
+    )
+    params, client = module.params, module.client
+    result = dict(changed=False, jwks=[], missing=[])
+    if params['name'] is None and params['names'] is None:
+        summaries = read(module, result, 'Listing the JWKs of project {0!r}'.format(client.project), client.list_jwks)
+        result['jwks'] = [summary_view(s) for s in summaries]
+        module.exit(result)
+
+    found = []
+    for name in unique([params['name']] if params['name'] is not None else params['names']):
+        doing = 'Reading JWK {0!r} of project {1!r}'.format(name, client.project)
+        api_jwk = read(module, result, doing, client.get_jwk, name)
+        if api_jwk is None:
+            result['missing'].append(name)
+            continue
+        found.append(api_jwk)
+        result['jwks'].append(jwk_view(api_jwk))
+    result['jwk_set'] = jwk_set(found)
+    module.exit(result)
 
 
 if __name__ == '__main__':

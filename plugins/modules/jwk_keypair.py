@@ -188,7 +188,6 @@ public_jwk:
     alg: ES256
 '''
 
-import base64
 import json
 import os
 import stat
@@ -198,14 +197,22 @@ import traceback
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
 from ansible.module_utils.common.text.converters import to_bytes, to_native
 
-from ansible_collections.apinizer.apiops.plugins.module_utils.jwk import (
-    CURVE_COORDINATE_BYTES,
-    CURVES,
-    DEFAULT_KEY_SIZE,
-    USE_TO_MEMBER,
-    allowed_algorithms,
+from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_material import (
+    b64url_decode,
+    b64url_encode,
     public_jwk,
     thumbprint,
+)
+from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_vocabulary import (
+    CURVE_COORDINATE_BYTES,
+    CURVE_USES,
+    DEFAULT_KEY_SIZE,
+    KEY_SIZES,
+    USE_TO_MEMBER,
+    USES,
+    allowed_algorithms,
+    curves_for,
+    default_curve,
 )
 
 CRYPTOGRAPHY_IMPORT_ERROR = None
@@ -218,33 +225,35 @@ except ImportError:  # pragma: no cover - exercised through missing_required_lib
     CRYPTOGRAPHY_IMPORT_ERROR = traceback.format_exc()
 
 FILE_MODE = 0o600
-# The curves of each key type, from the collection's one table (jwk.CURVES).
-EC_CURVES = tuple(curve for curve, (key_type, unused) in CURVES.items() if key_type == 'EC')
-OKP_CURVES = tuple(curve for curve, (key_type, unused) in CURVES.items() if key_type == 'OKP')
-
-
-def _b64(data):
-    return to_native(base64.urlsafe_b64encode(data).rstrip(b'='))
-
-
-def _unb64(text):
-    text = to_bytes(text)
-    return base64.urlsafe_b64decode(text + b'=' * (-len(text) % 4))
+# The curves of each key type, from the collection's one table (jwk_vocabulary.CURVES).
+EC_CURVES = tuple(curves_for('EC'))
+OKP_CURVES = tuple(curves_for('OKP'))
 
 
 def _int_b64(value, length=None):
     if length is None:
         length = max(1, (value.bit_length() + 7) // 8)
-    return _b64(value.to_bytes(length, 'big'))
+    return b64url_encode(value.to_bytes(length, 'big'))
 
 
 def _b64_int(text):
-    return int.from_bytes(_unb64(text), 'big')
+    return int.from_bytes(b64url_decode(text), 'big')
 
 
 def _curve_obj(curve):
     return {'P-256': ec.SECP256R1, 'P-384': ec.SECP384R1, 'P-521': ec.SECP521R1,
             'secp256k1': ec.SECP256K1}[curve]()
+
+
+def _curve_errors(curve, key_type, use):
+    """Problems of a curve for a key type and use, from the vocabulary's tables."""
+    fit = curves_for(key_type)
+    if curve not in fit:
+        return ['curve %s does not fit key_type %s; use one of %s.' % (curve, key_type, ', '.join(fit))]
+    if use not in CURVE_USES.get(curve, USES):
+        return ['curve %s is for use %s; use curve %s for %s.'
+                % (curve, CURVE_USES[curve][0], ', '.join(curves_for(key_type, use)), use)]
+    return []
 
 
 def normalise_params(params):
@@ -255,24 +264,14 @@ def normalise_params(params):
     spec = dict(key_type=key_type, use=use, algorithm=params.get('algorithm'), kid=params.get('kid'))
     if key_type == 'RSA':
         if params.get('curve'):
-            errors.append('curve is not used with key_type RSA; set key_size (2048, 3072, 4096) instead.')
+            errors.append('curve is not used with key_type RSA; set key_size (%s) instead.'
+                          % ', '.join(str(size) for size in KEY_SIZES['RSA']))
         spec['key_size'] = params.get('key_size') or DEFAULT_KEY_SIZE['RSA']
     else:
         if params.get('key_size'):
             errors.append('key_size is only used with key_type RSA; set curve for %s keys.' % key_type)
-        if key_type == 'EC':
-            curve = params.get('curve') or 'P-256'
-            if curve not in EC_CURVES:
-                errors.append('curve %s does not fit key_type EC; use one of %s.' % (curve, ', '.join(EC_CURVES)))
-        else:
-            curve = params.get('curve') or ('Ed25519' if use == 'signature' else 'X25519')
-            if curve not in OKP_CURVES:
-                errors.append('curve %s does not fit key_type OKP; use one of %s.' % (curve, ', '.join(OKP_CURVES)))
-            elif curve == 'Ed25519' and use != 'signature':
-                errors.append('curve Ed25519 is for use signature; use curve X25519 for encryption.')
-            elif curve == 'X25519' and use != 'encryption':
-                errors.append('curve X25519 is for use encryption; use curve Ed25519 for signatures.')
-        spec['curve'] = curve
+        spec['curve'] = params.get('curve') or default_curve(key_type, use)
+        errors.extend(_curve_errors(spec['curve'], key_type, use))
     allowed = allowed_algorithms(key_type, use, spec.get('curve'))
     if spec['algorithm'] and not errors and spec['algorithm'] not in allowed:
         errors.append('algorithm %s does not fit a %s %s key for use %s; allowed: %s.' % (
@@ -323,7 +322,7 @@ def key_to_private_jwk(key):
     raw = serialization.Encoding.Raw
     public = key.public_key().public_bytes(raw, serialization.PublicFormat.Raw)
     private = key.private_bytes(raw, serialization.PrivateFormat.Raw, serialization.NoEncryption())
-    return dict(kty='OKP', crv=size_or_curve, x=_b64(public), d=_b64(private))
+    return dict(kty='OKP', crv=size_or_curve, x=b64url_encode(public), d=b64url_encode(private))
 
 
 def private_jwk_to_key(jwk):
@@ -341,7 +340,7 @@ def private_jwk_to_key(jwk):
         return ec.EllipticCurvePrivateNumbers(_b64_int(jwk['d']), pub).private_key()
     if kty == 'OKP':
         cls = {'Ed25519': ed25519.Ed25519PrivateKey, 'X25519': x25519.X25519PrivateKey}[jwk['crv']]
-        return cls.from_private_bytes(_unb64(jwk['d']))
+        return cls.from_private_bytes(b64url_decode(jwk['d']))
     raise ValueError('unsupported kty %r' % kty)
 
 
@@ -410,10 +409,10 @@ def main():
             path=dict(type='path', required=True),
             format=dict(type='str', choices=['jwk', 'pem'], default='jwk'),
             key_type=dict(type='str', choices=['RSA', 'EC', 'OKP'], default='EC'),
-            key_size=dict(type='int', choices=[2048, 3072, 4096]),
+            key_size=dict(type='int', choices=list(KEY_SIZES['RSA'])),
             curve=dict(type='str', choices=list(EC_CURVES + OKP_CURVES)),
             kid=dict(type='str'),
-            use=dict(type='str', choices=['signature', 'encryption'], default='signature'),
+            use=dict(type='str', choices=list(USES), default='signature'),
             algorithm=dict(type='str'),
             force=dict(type='bool', default=False),
         ),

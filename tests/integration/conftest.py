@@ -223,6 +223,16 @@ def emulator(request):
 
 
 @pytest.fixture
+def emu(emulator, request):
+    """The per-test emulator with the test module's SEED (if it has one) merged in and an empty request log."""
+    seed = getattr(request.module, 'SEED', None)
+    if seed:
+        emulator.seed(seed)
+    emulator.clear_requests()
+    return emulator
+
+
+@pytest.fixture
 def ansible_runner(tmp_path, emulator):
     return _Runner(tmp_path, emulator)
 

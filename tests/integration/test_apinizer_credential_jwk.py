@@ -44,13 +44,6 @@ def play(**options):
     ])
 
 
-@pytest.fixture
-def emu(emulator):
-    emulator.seed(SEED)
-    emulator.clear_requests()
-    return emulator
-
-
 def api_requests(emu):
     return [(r['method'], r['path']) for r in emu.requests()]
 

@@ -46,13 +46,6 @@ def play(project='demo', **options):
     ])
 
 
-@pytest.fixture
-def emu(emulator):
-    emulator.seed(SEED)
-    emulator.clear_requests()
-    return emulator
-
-
 def private_values(emu):
     """Every private member value the emulator holds, in every project."""
     values = []

@@ -18,7 +18,7 @@ _WAS_CONTROLLER = _module_utils_internal.is_controller
 from ansible.errors import AnsibleFilterError  # noqa: E402
 
 from ansible_collections.apinizer.apiops.plugins.filter import jwk_param_errors as plugin  # noqa: E402
-from ansible_collections.apinizer.apiops.plugins.module_utils import jwk as jwk_utils  # noqa: E402
+from ansible_collections.apinizer.apiops.plugins.module_utils import jwk_validation as jwk_utils  # noqa: E402
 
 _module_utils_internal.is_controller = _WAS_CONTROLLER
 

@@ -13,14 +13,10 @@ import pytest
 import requests
 from urllib3.exceptions import MaxRetryError, NewConnectionError
 
-from ansible_collections.apinizer.apiops.plugins.module_utils.client import (
-    ApinizerClient,
-    ApinizerError,
-    deployment_failed,
-    fail_module,
-    parse_deployment,
-    warn_retries,
-)
+from ansible_collections.apinizer.apiops.plugins.module_utils.apinizer_module import fail_module, warn_retries
+from ansible_collections.apinizer.apiops.plugins.module_utils.client import ApinizerClient
+from ansible_collections.apinizer.apiops.plugins.module_utils.deployment import deployment_failed, parse_deployment
+from ansible_collections.apinizer.apiops.plugins.module_utils.errors import ApinizerError
 
 BASE = 'https://mgr.example.com'
 TOKEN = 'tok-3f9a1c7e5b'

@@ -15,12 +15,9 @@ try:
 except ImportError:  # pragma: no cover
     from urllib import urlencode
 
-from ansible_collections.apinizer.apiops.plugins.module_utils.client import (
-    ApinizerClient,
-    ApinizerError,
-    MASK,
-    request_secrets,
-)
+from ansible_collections.apinizer.apiops.plugins.module_utils.client import ApinizerClient
+from ansible_collections.apinizer.apiops.plugins.module_utils.errors import ApinizerError
+from ansible_collections.apinizer.apiops.plugins.module_utils.masking import MASK, request_secrets
 
 BASE = 'https://mgr.example.com'
 TOKEN = 'tok-echo-3f9a1c7e5b'

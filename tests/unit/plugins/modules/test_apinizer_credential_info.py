@@ -10,7 +10,8 @@ import json
 
 import pytest
 
-from ansible_collections.apinizer.apiops.plugins.module_utils.client import ApinizerError
+from ansible_collections.apinizer.apiops.plugins.module_utils.client import ApinizerClient
+from ansible_collections.apinizer.apiops.plugins.module_utils.errors import ApinizerError
 from ansible_collections.apinizer.apiops.plugins.modules import apinizer_credential_info as mod
 
 PASSWORD = 'SECRET-CREDENTIAL-PASSWORD'
@@ -34,8 +35,7 @@ class FakeClient(object):
         self.calls = []
         self.retries_used = retries_used
 
-    def retry_warning(self):
-        return '%d transient failure was retried' % self.retries_used if self.retries_used else None
+    retry_warning = ApinizerClient.retry_warning  # the real wording, from the one client
 
     def list_credentials(self, project=None):
         self.calls.append(('list_credentials', project))

@@ -8,7 +8,8 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.apinizer.apiops.plugins.module_utils.client import ApinizerError
+from ansible_collections.apinizer.apiops.plugins.module_utils.client import ApinizerClient
+from ansible_collections.apinizer.apiops.plugins.module_utils.errors import ApinizerError
 from ansible_collections.apinizer.apiops.plugins.modules import apinizer_credential_jwk as mod
 
 OK_DEPLOYMENT = [dict(environment='production', success=True, message='Deployed'),
@@ -33,8 +34,7 @@ class FakeClient(object):
         self.retries_used = 0
         self.write_error = None
 
-    def retry_warning(self):
-        return '%d transient failures were retried' % self.retries_used if self.retries_used else None
+    retry_warning = ApinizerClient.retry_warning  # the real wording, from the one client
 
     def list_credentials(self, project=None):
         self.calls.append(('GET', 'credentials', project or self.project))

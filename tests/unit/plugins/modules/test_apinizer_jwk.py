@@ -16,7 +16,8 @@ import json
 
 import pytest
 
-from ansible_collections.apinizer.apiops.plugins.module_utils.client import ApinizerError
+from ansible_collections.apinizer.apiops.plugins.module_utils.client import ApinizerClient
+from ansible_collections.apinizer.apiops.plugins.module_utils.errors import ApinizerError
 from ansible_collections.apinizer.apiops.plugins.modules import apinizer_jwk
 
 # RFC 7517 A.1 / RFC 7638 3.1: a 2048-bit RSA public key and its known thumbprint.
@@ -63,8 +64,7 @@ class FakeClient(object):
     def writes(self):
         return [c for c in self.calls if c[0] != 'GET']
 
-    def retry_warning(self):
-        return '%d transient failure(s) retried' % self.retries_used if self.retries_used else None
+    retry_warning = ApinizerClient.retry_warning  # the real wording, from the one client
 
     def _record(self, *call):
         self.calls.append(call)

@@ -10,7 +10,9 @@ import json
 
 import pytest
 
-from ansible_collections.apinizer.apiops.plugins.module_utils.client import ApinizerError
+from ansible_collections.apinizer.apiops.plugins.module_utils.client import ApinizerClient
+from ansible_collections.apinizer.apiops.plugins.module_utils.errors import ApinizerError
+from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_material import publishable
 from ansible_collections.apinizer.apiops.plugins.modules import apinizer_jwk_info as mod
 
 # RFC 7638 section 3.1 example key; its thumbprint is given by the RFC.
@@ -54,8 +56,7 @@ class FakeClient(object):
         self.retries_used = 0
         self.error = error
 
-    def retry_warning(self):
-        return '%d transient failures were retried' % self.retries_used if self.retries_used else None
+    retry_warning = ApinizerClient.retry_warning  # the real wording, from the one client
 
     def list_jwks(self, project=None):
         self.calls.append(('list', project))
@@ -163,11 +164,11 @@ def test_retries_warn(run):
     client = FakeClient()
     client.retries_used = 1
     failed, result, out = run(client)
-    assert '1 transient failures were retried' in out
+    assert '1 transient failure was retried' in out
 
 
 def test_publishable_drops_oct_and_private_members():
-    assert mod.publishable({'public_jwk': {'kty': 'oct', 'kid': 'x'}}) is None
-    assert mod.publishable({'public_jwk': None}) is None
-    assert mod.publishable({'public_jwk': {'kty': 'EC', 'x': '1', 'y': '2', 'crv': 'P-256', 'd': 's'}}) == \
+    assert publishable({'kty': 'oct', 'kid': 'x'}) is None
+    assert publishable(None) is None
+    assert publishable({'kty': 'EC', 'x': '1', 'y': '2', 'crv': 'P-256', 'd': 's'}) == \
         {'kty': 'EC', 'x': '1', 'y': '2', 'crv': 'P-256'}

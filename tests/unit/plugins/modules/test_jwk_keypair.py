@@ -12,7 +12,7 @@ import stat
 
 import pytest
 
-from ansible_collections.apinizer.apiops.plugins.module_utils.jwk import thumbprint
+from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_material import thumbprint
 from ansible_collections.apinizer.apiops.plugins.modules import jwk_keypair as mod
 
 serialization = pytest.importorskip('cryptography.hazmat.primitives.serialization')

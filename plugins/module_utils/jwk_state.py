@@ -1,0 +1,300 @@
+# -*- coding: utf-8 -*-
+# Copyright: apinizer.apiops contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Desired and current state of a JWK, their comparison, and the views of a JWK a module returns.
+
+Owns:
+
+- ``current_state(api_jwk)`` and ``desired_state(params)``: the same fields, normalised, read from
+  a server Jwk and from a task's options (absent facts are None / left out);
+- ``FIELD_RULES``: one row per compared field (how a difference is applied, how two values are
+  compared, whether an unreported server value counts); ``compare()`` only walks the table. To
+  compare one more JWK member, read it in both states and add a row;
+- ``plan(params, current)``: what apinizer_jwk does about a difference (the ``regenerate`` policy);
+- the views: ``jwk_view`` (the ``jwk`` return value), ``diff_view`` / ``desired_diff_view`` (the
+  two sides of ``--diff``), ``difference_sentences``. No view ever holds key material, except
+  ``jwk_view(..., include_private=True)``.
+
+Pure functions over dicts (no AnsibleModule): a bulk module can call them per item.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_defaults import inferred_key_type, resolve_generate
+from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_material import (
+    api_jwk_to_jwk,
+    key_size_of,
+    parse_user_jwk,
+    public_jwk,
+    thumbprint,
+)
+from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_vocabulary import (
+    ATTACHED_SOURCES,
+    normalise_alg,
+    normalise_curve,
+    normalise_description,
+    normalise_key_type,
+    normalise_source,
+    normalise_use,
+)
+
+
+# ---- the two states -----------------------------------------------------------------------------
+
+def current_state(api_jwk):
+    """Normalised facts of an API Jwk (or JwkSummary): absent facts are None."""
+    api_jwk = api_jwk or {}
+    jwk = api_jwk_to_jwk(api_jwk) or {}
+    return {
+        'name': api_jwk.get('name'),
+        'description': api_jwk.get('description'),
+        'source': normalise_source(api_jwk.get('sourceType')),
+        'key_type': normalise_key_type(api_jwk.get('type')) or normalise_key_type(jwk.get('kty')),
+        'kid': api_jwk.get('kid') or jwk.get('kid'),
+        'use': normalise_use(jwk.get('use') or api_jwk.get('useType') or api_jwk.get('keyUseType')),
+        'alg': normalise_alg(jwk.get('alg') or api_jwk.get('algorithm')),
+        'key_size': key_size_of(jwk or None),
+        'curve': normalise_curve(jwk.get('crv')),
+        'thumbprint': thumbprint(jwk) if jwk else None,
+        'url': api_jwk.get('sourceUrl') or None,
+    }
+
+
+def _generate_state(params, facts):
+    key_type, how = inferred_key_type(params)
+    if how is not None:
+        facts['key_type'] = key_type
+    for option, normalise in (('key_size', int), ('curve', normalise_curve)):
+        if params.get(option) is not None:
+            facts[option] = normalise(params[option])
+
+
+def _given_jwk_state(params, facts):
+    jwk = parse_user_jwk(params['jwk'], params.get('kid'))
+    facts['key_type'] = normalise_key_type(jwk['kty'])
+    if jwk.get('crv') is not None:
+        facts['curve'] = normalise_curve(jwk['crv'])
+    size = key_size_of(jwk)
+    if size is not None:
+        facts['key_size'] = size
+    if jwk.get('kid') is not None:
+        facts['kid'] = jwk['kid']
+    if 'use' not in facts and jwk.get('use') is not None:
+        facts['use'] = normalise_use(jwk['use'])
+    if 'alg' not in facts and jwk.get('alg') is not None:
+        facts['alg'] = normalise_alg(jwk['alg'])
+    facts['thumbprint'] = thumbprint(jwk)
+
+
+# option -> (field, normaliser): the facts a task states in so many words, whatever the source
+_STATED = (
+    ('description', 'description', normalise_description),
+    ('kid', 'kid', str),
+    ('use', 'use', normalise_use),
+    ('algorithm', 'alg', normalise_alg),
+)
+
+
+def desired_state(params):
+    """Normalised facts the user specified; unspecified facts are absent.
+
+    Derived facts count as specified when they follow from what the user wrote (curve P-256 means
+    key_type EC; a given JWK fixes type, size or curve, kid and thumbprint), never from a default.
+    """
+    facts = {}
+    source = normalise_source(params.get('source'))
+    if source is not None:
+        facts['source'] = source
+    for option, field, normalise in _STATED:
+        if params.get(option) is not None:
+            facts[field] = normalise(params[option])
+    if source in (None, 'generate'):
+        _generate_state(params, facts)
+    elif source == 'url' and params.get('url') is not None:
+        facts['url'] = str(params['url'])
+    elif source == 'jwk' and params.get('jwk') is not None:
+        _given_jwk_state(params, facts)
+    return facts
+
+
+# ---- the field rules ----------------------------------------------------------------------------
+
+def _same(before, after):
+    return before == after
+
+
+def _same_word(before, after):
+    return str(before).lower() == str(after).lower()
+
+
+def _same_number(before, after):
+    return int(before) == int(after)
+
+
+def _same_alg(before, after):
+    return normalise_alg(before).upper() == normalise_alg(after).upper()
+
+
+def _same_source(before, after):
+    # A JWK a description update detached from its source (reported as ``jwk``) still matches the
+    # sourced task that made it, else the next run would ask to regenerate it.
+    return (before == 'jwk' and after in ATTACHED_SOURCES) or _same_word(before, after)
+
+
+def _same_description(before, after):
+    return normalise_description(before) == normalise_description(after)
+
+
+class FieldRule(object):
+    """How one field is compared: ``change`` is 'update' (the API changes it in place) or 'replace'
+    (delete and create); ``same(before, after)``; ``unreported_counts``: a None on the server is
+    compared too (else a field the server does not report is never a difference)."""
+
+    def __init__(self, field, change, same, unreported_counts=False):
+        self.field = field
+        self.change = change
+        self.same = same
+        self.unreported_counts = unreported_counts
+
+
+FIELD_RULES = (
+    FieldRule('description', 'update', _same_description, unreported_counts=True),
+    FieldRule('source', 'replace', _same_source),
+    FieldRule('key_type', 'replace', _same_word),
+    FieldRule('key_size', 'replace', _same_number),
+    FieldRule('curve', 'replace', _same_word),
+    FieldRule('use', 'replace', _same_word),
+    FieldRule('alg', 'replace', _same_alg),
+    FieldRule('kid', 'replace', _same),
+    FieldRule('thumbprint', 'replace', _same),
+    FieldRule('url', 'replace', _same),
+)
+REPLACE_FIELDS = tuple(rule.field for rule in FIELD_RULES if rule.change == 'replace')
+UPDATE_FIELDS = tuple(rule.field for rule in FIELD_RULES if rule.change == 'update')
+
+
+def compare(desired, api_jwk):
+    """Differences between desired_state() and a server Jwk, by FIELD_RULES.
+
+    Returns {'update': {field: (before, after)}, 'replace': {field: (before, after)}}. A fact the
+    user did not specify, or (unless the rule says otherwise) the server does not report, is never
+    a difference.
+    """
+    current = current_state(api_jwk)
+    result = {'update': {}, 'replace': {}}
+    for rule in FIELD_RULES:
+        after = desired.get(rule.field)
+        before = current.get(rule.field)
+        if after is None or (before is None and not rule.unreported_counts):
+            continue
+        if not rule.same(before, after):
+            if rule.unreported_counts:
+                before, after = normalise_description(before), normalise_description(after)
+            result[rule.change][rule.field] = (before, after)
+    return result
+
+
+def difference_sentences(replace):
+    """One sentence per difference of compare()'s ``replace``; never key material (thumbprints only)."""
+    return ['%s: the server has %s, the task asks for %s' % (field, before, after)
+            for field, (before, after) in sorted(replace.items())]
+
+
+def plan(params, current):
+    """What apinizer_jwk does for ``params`` when the server has ``current`` (None: no such JWK).
+
+    Returns {'actions': [...] of 'delete'/'create'/'update', 'differences': sentences or None,
+    'refused': True when regenerate=fail stops the task, 'left_alone': True when regenerate=never
+    keeps a differing key}.
+    """
+    out = {'actions': [], 'differences': None, 'refused': False, 'left_alone': False}
+    if params['state'] == 'absent':
+        out['actions'] = ['delete'] if current is not None else []
+        return out
+    if current is None:
+        out['actions'] = ['create']
+        return out
+    found = compare(desired_state(params), current)
+    differences = out['differences'] = difference_sentences(found['replace'])
+    regenerate = params['regenerate']
+    if differences and regenerate == 'fail':
+        out['refused'] = True
+    elif regenerate == 'always' or (differences and regenerate == 'when_different'):
+        out['actions'] = ['delete', 'create']
+    else:
+        out['left_alone'] = bool(differences)
+        out['actions'] = ['update'] if found['update'] else []
+    return out
+
+
+# ---- views --------------------------------------------------------------------------------------
+
+def _size_or_curve(facts, out):
+    key_type = facts.get('key_type')
+    if key_type in ('EC', 'OKP'):
+        out['curve'] = facts.get('curve')
+    elif key_type in ('RSA', 'OCT'):
+        out['key_size'] = facts.get('key_size')
+    else:
+        if facts.get('curve') is not None:
+            out['curve'] = facts['curve']
+        if facts.get('key_size') is not None:
+            out['key_size'] = facts['key_size']
+    return out
+
+
+def jwk_view(api_jwk, include_private=False):
+    """The modules' ``jwk`` return value; private members only with include_private (as ``private_jwk``)."""
+    facts = current_state(api_jwk)
+    jwk = api_jwk_to_jwk(api_jwk)
+    out = {
+        'name': facts['name'],
+        'description': facts['description'],
+        'source_type': facts['source'],
+        'key_type': facts['key_type'],
+        'kid': facts['kid'],
+        'use': facts['use'],
+        'alg': facts['alg'],
+    }
+    _size_or_curve(facts, out)
+    out['thumbprint'] = facts['thumbprint']
+    out['public_jwk'] = public_jwk(jwk)
+    if include_private and jwk is not None:
+        out['private_jwk'] = jwk
+    return out
+
+
+def diff_view(api_jwk_or_none):
+    """Metadata for ``--diff`` (never key material); {} when the JWK does not exist."""
+    if not api_jwk_or_none:
+        return {}
+    facts = current_state(api_jwk_or_none)
+    out = dict((k, facts[k]) for k in ('name', 'description', 'source', 'key_type', 'kid', 'use', 'alg'))
+    _size_or_curve(facts, out)
+    out['thumbprint'] = facts['thumbprint']
+    return out
+
+
+def desired_diff_view(params):
+    """The ``after`` side of ``--diff`` when creating: metadata the request determines."""
+    facts = desired_state(params)
+    out = {'name': params.get('name'), 'description': facts.get('description', '')}
+    for field in ('source', 'key_type', 'kid', 'use', 'alg'):
+        out[field] = facts.get(field)
+    if out['source'] not in (None, 'generate'):
+        _size_or_curve(facts, out)
+        out['thumbprint'] = facts.get('thumbprint')
+        return out
+    resolved = resolve_generate(params)
+    out['key_type'] = resolved['key_type']
+    out['use'] = resolved['use']
+    out['alg'] = resolved['algorithm']
+    if resolved['curve'] is not None:
+        out['curve'] = resolved['curve']
+    else:
+        out['key_size'] = resolved['key_size']
+    out['thumbprint'] = None  # known only once the server generated the key
+    return out

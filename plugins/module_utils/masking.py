@@ -1,0 +1,149 @@
+# -*- coding: utf-8 -*-
+# Copyright: (c) 2026, apinizer.apiops contributors
+# GNU General Public License v3.0+ (see LICENSES/GPL-3.0-or-later.txt or https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+"""Masking of secrets: what must never reach a result, a warning, an error or a log line.
+
+Owns MASK, the secrets a request body carries (request_secrets), mask_text() (THE function that
+masks a piece of server text: known secrets in every escaped form, PEM private keys) and
+mask_value() (the same over a JSON value), and narrow_jwk_no_log() (which members of a user's JWK
+AnsibleModule's no_log keeps masking). The secret JWK members come from jwk_vocabulary.PRIVATE_MEMBERS.
+"""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import json
+import re
+
+try:
+    from urllib.parse import quote, quote_plus
+except ImportError:  # pragma: no cover - Python 2 controller/targets are not supported
+    from urllib import quote, quote_plus  # type: ignore
+
+from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_vocabulary import PRIVATE_MEMBERS, PUBLIC_MEMBERS
+
+MASK = '********'
+
+# A server error may repeat the request it failed on (a careless one does). Whatever the client
+# sent that is secret must then be masked too: private JWK members (RFC 7518 section 6), values
+# of password/secret/token members, and PEM private keys (also masked whenever they appear).
+_SECRET_NAME = re.compile(r'password|secret|token', re.IGNORECASE)
+_PEM_PRIVATE_KEY = re.compile(r'-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----.*?-----END [A-Z0-9 ]*PRIVATE KEY-----',
+                              re.DOTALL)
+# Shorter values (an empty or one-letter member) would mask ordinary words.
+_MIN_SECRET_LENGTH = 6
+
+
+def secret_variants(secrets):
+    """Each secret as sent and as a server may repeat it: JSON-escaped and form/URL-encoded."""
+    out = set()
+    for secret in secrets:
+        if not secret:
+            continue
+        out.add(secret)
+        out.add(json.dumps(secret)[1:-1])
+        out.add(quote_plus(secret))
+        out.add(quote(secret, safe=''))
+    out.discard('')
+    return out
+
+
+def _collect_secrets(value, secret, out):
+    if isinstance(value, dict):
+        for key, item in value.items():
+            key = '%s' % key
+            _collect_secrets(item, secret or key in PRIVATE_MEMBERS or bool(_SECRET_NAME.search(key)), out)
+    elif isinstance(value, (list, tuple)):
+        for item in value:
+            _collect_secrets(item, secret, out)
+    elif isinstance(value, str):
+        if secret or 'PRIVATE KEY' in value:
+            if len(value) >= _MIN_SECRET_LENGTH:
+                out.add(value)
+        elif value.lstrip().startswith('{'):
+            # A JWK passed as a JSON string (jwkStr): its private members are secrets too.
+            try:
+                parsed = json.loads(value)
+            except ValueError:
+                return
+            _collect_secrets(parsed, False, out)
+
+
+def request_secrets(json_body=None, form=None):
+    """The secrets a request body carries, with their escaped forms, for mask_text()."""
+    found = set()
+    _collect_secrets(json_body, False, found)
+    _collect_secrets(form, False, found)
+    return frozenset(secret_variants(found))
+
+
+def mask_text(text, secrets=()):
+    """``text`` with every secret of ``secrets`` (longest first) and every PEM private key replaced by MASK.
+
+    ``secrets`` should hold every escaped form (secret_variants, request_secrets). Not a string: returned as is.
+    """
+    if text is None or not isinstance(text, str):
+        return text
+    for secret in sorted(secrets, key=len, reverse=True):
+        if secret and secret in text:
+            text = text.replace(secret, MASK)
+    return _PEM_PRIVATE_KEY.sub(MASK, text)
+
+
+def mask_value(value, secrets=()):
+    """mask_text() applied to every string of a JSON value (dicts and lists at any depth)."""
+    if isinstance(value, str):
+        return mask_text(value, secrets)
+    if isinstance(value, dict):
+        return dict((k, mask_value(v, secrets)) for k, v in value.items())
+    if isinstance(value, list):
+        return [mask_value(v, secrets) for v in value]
+    return value
+
+
+def _leaves(value):
+    """Every scalar of a JSON value, as strings (what AnsibleModule registers for no_log)."""
+    if isinstance(value, dict):
+        value = list(value.values())
+    if isinstance(value, list):
+        return [leaf for item in value for leaf in _leaves(item)]
+    if value is None or isinstance(value, bool):
+        return []
+    return ['%s' % value]
+
+
+def narrow_jwk_no_log(module):
+    """Keep no_log of the ``jwk`` option on its secret members only.
+
+    AnsibleModule registers every leaf of a no_log dict as a secret before the ``json`` type turns
+    it into one string, and then masks those strings wherever they appear in the result: "RSA",
+    "sig", the kid, the public modulus. Unmask the public members of the user's JWK (or JWK Set);
+    the whole document and every other member (d, p, q, dp, dq, qi, oth, k, unknown ones) stay
+    masked, and so do the values of the other no_log options (token, password).
+    """
+    raw = module.params.get('jwk')
+    if not raw:
+        return
+    # The json type strips the string: register the value the module holds, not only the raw one.
+    module.no_log_values.add(raw)
+    try:
+        doc = json.loads(raw)
+    except ValueError:
+        return  # not JSON: one opaque string, masked as a whole
+    if not isinstance(doc, dict):
+        return
+    keys = doc.get('keys') if 'kty' not in doc else [doc]
+    if not isinstance(keys, list):
+        return
+    public, secret = set(), set()
+    for key in keys:
+        if not isinstance(key, dict):
+            continue
+        for member, value in key.items():
+            (public if member in PUBLIC_MEMBERS else secret).update(_leaves(value))
+    for option in ('apinizer_token', 'apinizer_password'):
+        if module.params.get(option):
+            secret.add(module.params[option])
+    module.no_log_values.difference_update(public - secret)
