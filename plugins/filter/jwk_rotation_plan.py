@@ -60,7 +60,7 @@ RETURN = r'''
 _value:
   description:
     - "The plan: C(action) (V(none), V(rotate), V(stage), V(activate), V(rollback), V(revoke)),
-      C(reason), C(create) (null or C({name, description, not_before, expiration})), C(active),
+      C(reason), C(create) (empty or C({name, description, not_before, expiration})), C(active),
       C(staged), C(pending) (credentials to switch), C(switch_labels), C(intents) and C(records)
       (C({name, description, source_type}) to write before and after the switches), C(previous),
       C(retire), C(kept_in_use), C(kept_unverified), C(revoked), C(retained), C(expirations),
@@ -73,6 +73,7 @@ import re
 
 from ansible.errors import AnsibleFilterError
 from ansible.module_utils.common.text.converters import to_native
+from ansible.module_utils.parsing.convert_bool import boolean
 
 MARK = 'managed by apinizer.apiops.jwk_rotation'
 STAMP = '%Y%m%dT%H%M%SZ'
@@ -194,21 +195,22 @@ class Planner(object):
         self.max_age = seconds(settings.get('max_age', '90d'))
         self.stage_ahead = seconds(settings.get('stage_ahead'))
         self.keep = int(settings.get('keep', 1))
-        self.reported = bool(view.get('assignments_reported'))
+        self.reported = boolean(view.get('assignments_reported') or False, strict=False)
         self.gens = generations(view.get('jwks') or [], self.base)
         self.by_name = dict((g['name'], g) for g in self.gens)
         self.targets = targets_of(settings.get('credentials'))
         self.assigned = assignments(view.get('credentials') or [])
         self.known = set(c['username'] for c in view.get('credentials') or [])
         self.revoking = False
-        self.plan = {'action': 'none', 'reason': '', 'create': None, 'active': None, 'staged': None,
+        self.plan = {'action': 'none', 'reason': '', 'create': {}, 'active': None, 'staged': None,
                      'pending': [], 'switch_labels': [], 'intents': [], 'records': [], 'previous': [],
                      'retire': [], 'kept_in_use': [], 'kept_unverified': [], 'revoked': [],
                      'retained': [], 'expirations': {}, 'expiring': [], 'errors': [],
                      'assignments_reported': self.reported, 'rolled_back': None}
 
     def flag(self, name):
-        return bool(self.s.get(name))
+        # Older cores template a bool inside a dict to the string 'False'.
+        return boolean(self.s.get(name) or False, strict=False)
 
     def state(self, gen):
         return gen['record']['state']
