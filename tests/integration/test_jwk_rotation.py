@@ -786,33 +786,40 @@ def summary(run):
     return list(run.task('Summary')['result']['msg'])
 
 
-def test_demo_playbook_plans_rotates_then_changes_nothing_and_prints_the_summary(emulator, run_playbook):
+def test_demo_playbook_plans_rotates_then_changes_nothing_and_prints_the_summary(emulator, mode, run_playbook):
     emulator.seed(demo_seed())
+    emulator.configure(hide_assignments=MODES[mode])
     emulator.clear_requests()
+    retired = 'demo-signing-20240601T000000Z' if mode == 'reported' else 'none'
+    unverified = 'none' if mode == 'reported' else 'demo-signing-20240601T000000Z, demo-signing-20240901T000000Z'
 
     # bash scripts/demo.sh --check: the plan, nothing written.
     planned = summary(run_playbook(DEMO_PLAYBOOK, check=True))
     assert writes(emulator) == []
     assert planned[0] == 'Would rotate (check mode): demo-signing-20250101T000000Z is older than 90d', planned
     assert 'Switched:    api-user/validation, mobile-app/validation' in planned
-    assert 'Retired:     demo-signing-20240601T000000Z' in planned
+    assert 'Retired:     %s' % retired in planned
 
     # Run 1 rotates: active key, kid, thumbprint, switched and retired are printed.
-    first = summary(run_playbook(DEMO_PLAYBOOK))
+    first_run = run_playbook(DEMO_PLAYBOOK)
+    first = summary(first_run)
     state = emulator.state()['projects']['demo']
     active = state['credentials']['api-user']['validationJwkName']
     assert re.match(r'^demo-signing-[0-9]{8}T[0-9]{6}Z$', active) and active != 'demo-signing-20250101T000000Z'
     assert state['credentials']['mobile-app']['validationJwkName'] == active
     assert state['credentials']['partner-app']['validationJwkName'] == 'demo-signing-20240901T000000Z'
-    assert 'demo-signing-20240601T000000Z' not in state['jwks']
+    assert ('demo-signing-20240601T000000Z' in state['jwks']) is (mode == 'documented')
     assert first[0] == 'Rotated: demo-signing-20250101T000000Z is older than 90d', first
     assert first[1:6] == [
         'Active key:  %s' % active,
         'kid:         %s' % active,
         'Thumbprint:  %s' % ec_thumbprint(state['jwks'][active]['jwk']),
         'Switched:    api-user/validation, mobile-app/validation',
-        'Retired:     demo-signing-20240601T000000Z',
+        'Retired:     %s' % retired,
     ], first
+    assert 'Kept, not verified unused: %s' % unverified in first
+    # Each listed credential is switched exactly once.
+    assert len([w for w in writes(emulator) if '/credentials/' in w[1]]) == 2
 
     # Run 2, the same command: nothing changes and the summary says so.
     emulator.clear_requests()
