@@ -106,7 +106,7 @@ make_venv() {
     echo "$want" > "$dir/.requirements.sha256"
 }
 
-# required NAME: does CI require this optional venv?
+# In CI every venv of the matrix is required.
 in_ci() { [[ "${CI:-}" == "true" ]]; }
 
 PYTHON="$(find_python)"
