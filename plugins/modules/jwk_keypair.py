@@ -23,6 +23,12 @@ description:
     so that the private key stays with the signer that reads O(path) and never reaches the gateway.
   - Idempotent. An existing file that holds a private key of the requested type and size
     or curve is kept; O(force=true) replaces it with a new key.
+  - Never replaces a file it cannot prove is a key it may replace. A file that is not a private
+    key in O(format) (an unrelated JSON file, a public key, a certificate, unreadable data), or a
+    private key of another type, size or curve, makes the task fail and is kept, unless
+    O(force=true). An empty file counts as no key.
+  - An encrypted PEM key is read with O(passphrase). Without it, or when it does not decrypt the
+    key, the task fails and the file is kept, even with O(force=true).
   - Private key members never appear in the module result.
   - Does not talk to Apinizer, so it is not part of the C(apinizer.apiops.apinizer) action group.
   - The C(apinizer.apiops.jwk_rotation) role uses it for C(jwk_rotation_source=local).
@@ -34,12 +40,14 @@ attributes:
   check_mode:
     support: full
     description:
-      - Writes nothing. When a new key would be written, a key is generated in memory so
-        that RV(public_jwk) and RV(thumbprint) show what the new key would look like; a
-        later real run generates a different key.
+      - Writes nothing (no key, no backup). When a new key would be written, a key is generated
+        in memory so that RV(public_jwk) and RV(thumbprint) show what the new key would look
+        like; a later real run generates a different key. RV(action) says what would happen.
   diff_mode:
-    support: none
-    description: The module has no diff output.
+    support: full
+    description:
+      - Shows what the file holds before and after (content, key type, size or curve, kid,
+        use, alg, whether encrypted, mode, thumbprint); never key material.
 options:
   path:
     description:
@@ -51,7 +59,8 @@ options:
     description:
       - V(jwk) writes the private key as an RFC 7517 JWK (JSON, with O(kid), O(use) and
         O(algorithm) when given).
-      - V(pem) writes an unencrypted PKCS#8 PEM private key (no key id or use).
+      - V(pem) writes a PKCS#8 PEM private key (no key id or use), encrypted when
+        O(passphrase) is set.
     type: str
     choices: [jwk, pem]
     default: jwk
@@ -86,16 +95,37 @@ options:
         V(ECDH-ES)), written as the JWK C(alg) member. Must fit O(key_type), O(curve) and O(use).
       - Omitted from the JWK when not given.
     type: str
+  passphrase:
+    description:
+      - Passphrase of an encrypted PEM key at O(path), and the passphrase a new PEM key is
+        encrypted with (PKCS#8, the best available encryption).
+      - An unencrypted key at O(path) that matches is kept and rewritten encrypted (same key).
+      - Only with O(format=pem); a JWK file cannot be encrypted.
+    type: str
   force:
     description:
-      - Generate and write a new key even when O(path) already holds a matching one.
-      - The previous key is lost; keep a copy first if tokens it signed must still be issued.
+      - Generate and write a new key even when O(path) already holds a matching one, a key of
+        another type, size or curve, or something that is not a key.
+      - The previous content is lost unless O(backup=true); keep a copy if tokens the old key
+        signed must still be issued.
+      - An encrypted key that O(passphrase) does not decrypt is never replaced, not even with
+        O(force=true).
+    type: bool
+    default: false
+  backup:
+    description:
+      - Keep a copy of O(path) before it is replaced or rewritten, as
+        C(<path>.<pid>.<YYYY-MM-DD>@<HH:MM:SS>~) in the same directory (the convention of
+        C(community.crypto.openssl_privatekey)); RV(backup_file) names it.
+      - No copy is made when the file is kept, only its mode fixed, or in check mode.
     type: bool
     default: false
 notes:
   - Whether an existing file matches is decided by key type and size or curve only. With
     O(format=jwk), a differing O(kid), O(use) or O(algorithm) rewrites the file with the
     same key material.
+  - The file must hold a key in O(format); a PEM key at a path with O(format=jwk) (or the
+    reverse) is not read as a key, so the task fails unless O(force=true).
 seealso:
   - module: apinizer.apiops.apinizer_jwk
 '''
@@ -139,6 +169,23 @@ EXAMPLES = r'''
     - name: Show its thumbprint
       ansible.builtin.debug:
         var: rsa_key.thumbprint
+
+- name: An encrypted PEM key, replaced on purpose with a copy of the old one
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Replace the key, keeping a timestamped backup
+      apinizer.apiops.jwk_keypair:
+        path: /etc/issuer/signing.pem
+        format: pem
+        passphrase: "{{ vault_signing_key_passphrase }}"
+        force: true
+        backup: true
+      register: replaced
+
+    - name: Show where the previous key went
+      ansible.builtin.debug:
+        var: replaced.backup_file
 '''
 
 RETURN = r'''
@@ -147,6 +194,20 @@ path:
   returned: always
   type: str
   sample: /etc/issuer/signing.jwk.json
+action:
+  description:
+    - What happened to the file (in check mode, what would happen).
+    - V(create) (no file, or an empty one), V(keep) (the key is kept; at most its mode is fixed),
+      V(rewrite) (the same key written again, with new kid/use/alg or now encrypted),
+      V(replace) (a new key replaces the content, O(force=true)).
+  returned: success
+  type: str
+  sample: keep
+backup_file:
+  description: The copy of the previous file made by O(backup=true).
+  returned: when a backup was made
+  type: str
+  sample: /etc/issuer/signing.pem.4711.2026-12-04@11:30:00~
 kid:
   description: Key id of the key (O(kid), or the thumbprint when not given).
   returned: always
