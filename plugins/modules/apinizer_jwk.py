@@ -223,7 +223,7 @@ notes:
     derived from the modulus or curve, use, algorithm, and kid when you set one). A fact you did not set
     is not compared, even when the module would send a default for it on creation.
   - B(What a gateway needs.) For O(source=jwk), a JWK with its private part is not satisfied by a server
-    copy without it (the gateway could not sign or decrypt): that is a difference, handled by
+    copy without it (the gateway could not sign or decrypt); that is a difference, handled by
     O(regenerate). A public JWK is satisfied by either copy. The C(use), C(alg), C(key_ops), C(x5c), C(x5t)
     and C(x5t#S256) members are compared when both the JWK and the server have them, normalised (C(alg) by
     name in any spelling, C(key_ops) as a set, C(x5c) by certificate fingerprint, C(x5t) without padding).

@@ -189,8 +189,8 @@ jwk_set:
   description:
     - A JWK Set (RFC 7517 section 5) of the public keys of RV(jwks), ready to publish.
     - Symmetric (C(oct)) keys are left out.
-    - When several keys of the set share a C(kid), the module warns, naming the kid and the JWKs:
-      a verifier that selects keys by C(kid) may pick the wrong one.
+    - When several keys of the set share a C(kid), the module warns, naming the kid and the JWKs,
+      because a verifier that selects keys by C(kid) may pick the wrong one.
   returned: when O(name) or O(names) is given
   type: dict
   contains:

@@ -176,7 +176,9 @@ def test_publishable_drops_oct_and_private_members():
 
 class MaskingClient(FakeClient):
     mask = ApinizerClient.mask
-    secrets = lambda self, extra=(): ['the-token']  # noqa: E731
+
+    def secrets(self, extra=()):
+        return ['the-token']
 
 
 def test_duplicate_kids_in_jwk_set_warn_naming_kid_and_jwks(run, monkeypatch):
