@@ -785,18 +785,9 @@ def test_use_and_algorithm_on_both_servers(run_playbook, emulator, mode):
 
 
 def test_kid_is_refused_for_a_certificate_source_before_any_request(run_playbook, emulator):
-    task = '''
-- name: cert
-  apinizer.apiops.apinizer_jwk:
-    name: s-cert
-    source: certificate
-    certificate_name: demo-cert
-    environment: production
-    use: signature
-    algorithm: RS256
-    kid: my-kid
-'''
+    # SOURCED's certificate task, plus a kid
+    task = SOURCED[SOURCED.index('- name: certificate'):SOURCED.index('- name: public key')] + '    kid: my-kid\n'
     run = run_playbook(play(task), expect_failure=True)
     assert ("kid does not apply to source 'certificate' (it applies to source: generate, jwk, url)"
-            in run.task('cert')['result']['msg'])
+            in run.task('certificate')['result']['msg'])
     assert emulator.requests() == []
