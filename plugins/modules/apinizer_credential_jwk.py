@@ -45,7 +45,7 @@ options:
   username:
     description:
       - Username of the credential.
-      - A credential that is not in the project's credential list is not refused: the vendor
+      - A credential that is not in the project's credential list is not refused, since the vendor
         documents that it may be "accessible from the project" (for example a credential of
         the C(admin) project). The module sends the write and the server decides; when the
         server answers that the credential was not found, the task fails with that answer and

@@ -80,7 +80,7 @@ options:
         O(kid_type)).
       - With O(source=jwk) and O(source=url) it selects a key from a JWK Set; required when the set holds
         several keys.
-      - Not allowed with O(source=certificate), V(public_key), V(private_key) or V(keystore): the API documents
+      - Not allowed with O(source=certificate), V(public_key), V(private_key) or V(keystore), because the API documents
         C(kid) for generated, URL and pasted keys only, so the task fails before any request instead of
         comparing a kid the server may never have set.
     type: str
@@ -227,7 +227,7 @@ notes:
     to attach it to its source again.
   - B(What any documented server reports.) The vendor's Get JWK page documents the key members without
     C(use) or C(alg). When the server's JWK lacks them, the module cannot verify a requested O(use) or
-    O(algorithm): they are not a difference, but the module warns that it could not compare them and lists
+    O(algorithm) - they are not a difference, but the module warns that it could not compare them and lists
     them in RV(unverified); it never reports a silent match. The same holds for any other requested fact the
     server does not report. A server that reports C(use) and C(alg) gets them compared like every other fact.
   - O(not_before), O(expiration), O(kid_type), O(password_salt_length),
