@@ -206,16 +206,19 @@ def difference_sentences(replace):
             for field, (before, after) in sorted(replace.items())]
 
 
-def unverified(desired, api_jwk):
-    """{field: asked} for the facts the task states that the server does not report, by FIELD_RULES.
+def unverified(params, api_jwk):
+    """{field: asked} for what the task's own options state (use, algorithm, kid) that the server
+    does not report, by FIELD_RULES.
 
     compare() cannot see a difference there (the Get JWK page documents no ``use``/``alg``), so
-    the caller must say it could not compare them: never a silent match.
+    the caller must say it could not compare them: never a silent match. Facts carried inside a
+    given JWK are not "asked for" here: its key material is compared by thumbprint.
     """
     current = current_state(api_jwk)
-    return dict((rule.field, desired[rule.field]) for rule in FIELD_RULES
-                if desired.get(rule.field) is not None and current.get(rule.field) is None
-                and not rule.unreported_counts)
+    stated = dict((field, normalise(params[option])) for option, field, normalise in _STATED
+                  if params.get(option) is not None)
+    return dict((rule.field, stated[rule.field]) for rule in FIELD_RULES
+                if rule.field in stated and current.get(rule.field) is None and not rule.unreported_counts)
 
 
 def unverified_options(facts):
@@ -250,9 +253,8 @@ def plan(params, current):
     if current is None:
         out['actions'] = ['create']
         return out
-    desired = desired_state(params)
-    found = compare(desired, current)
-    out['unverified'] = unverified(desired, current)
+    found = compare(desired_state(params), current)
+    out['unverified'] = unverified(params, current)
     differences = out['differences'] = difference_sentences(found['replace'])
     regenerate = params['regenerate']
     if differences and regenerate == 'fail':

@@ -228,8 +228,9 @@ notes:
   - B(What any documented server reports.) The vendor's Get JWK page documents the key members without
     C(use) or C(alg). When the server's JWK lacks them, the module cannot verify a requested O(use) or
     O(algorithm) - they are not a difference, but the module warns that it could not compare them and lists
-    them in RV(unverified); it never reports a silent match. The same holds for any other requested fact the
-    server does not report. A server that reports C(use) and C(alg) gets them compared like every other fact.
+    them in RV(unverified); it never reports a silent match. The same holds for O(kid) if a server leaves
+    it out. C(use) and C(alg) inside a JWK given in O(jwk) are not options and are not warned about: that
+    key is compared by its thumbprint. A server that reports C(use) and C(alg) gets them compared like every other fact.
   - O(not_before), O(expiration), O(kid_type), O(password_salt_length),
     O(password_iteration_count) and the O(url) timeouts are sent on creation and not compared.
   - Transient failures (connection errors, timeouts, HTTP 429, 502, 503, 504) are retried as set by the
