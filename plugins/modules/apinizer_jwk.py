@@ -229,7 +229,7 @@ notes:
     C(use) or C(alg). When the server's JWK lacks them, the module cannot verify a requested O(use) or
     O(algorithm) - they are not a difference, but the module warns that it could not compare them and lists
     them in RV(unverified); it never reports a silent match. The same holds for O(kid) if a server leaves
-    it out. C(use) and C(alg) inside a JWK given in O(jwk) are not options and are not warned about: that
+    it out. C(use) and C(alg) inside a JWK given in O(jwk) are not options and are not warned about, since that
     key is compared by its thumbprint. A server that reports C(use) and C(alg) gets them compared like every other fact.
   - O(not_before), O(expiration), O(kid_type), O(password_salt_length),
     O(password_iteration_count) and the O(url) timeouts are sent on creation and not compared.
