@@ -28,6 +28,9 @@ def parse_args(argv=None):
     parser.add_argument('--report-assignments', action='store_true',
                         help='list credentials with validationJwkName/encryptionJwkName (not documented by the '
                              'vendor; off by default)')
+    parser.add_argument('--report-use-alg', action='store_true',
+                        help='Get JWK answers carry use/alg inside the key member (not documented by the '
+                             'vendor; off by default)')
     parser.add_argument('--verbose', action='store_true', help='log every request to stderr')
     return parser.parse_args(argv)
 
@@ -46,7 +49,7 @@ def main(argv=None):
     envs = [e.strip() for e in args.environments.split(',') if e.strip()]
     emu = Emulator(token=args.token, environments=envs, tls_dir=args.tls_dir, seed=args.seed, users=users,
                    project=args.project, host=args.host, port=args.port, verbose=args.verbose,
-                   report_assignments=args.report_assignments)
+                   report_assignments=args.report_assignments, report_use_alg=args.report_use_alg)
     emu.start()
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):

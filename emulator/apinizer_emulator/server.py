@@ -123,10 +123,13 @@ class Emulator:
     """
 
     def __init__(self, token=DEFAULT_TOKEN, environments=DEFAULT_ENVIRONMENTS, tls_dir=None, seed=None,
-                 users=None, project='demo', host='127.0.0.1', port=0, verbose=False, report_assignments=False):
+                 users=None, project='demo', host='127.0.0.1', port=0, verbose=False, report_assignments=False,
+                 report_use_alg=False):
         self._lock = threading.RLock()
         # The vendor documents no assignment fields in the credential list: reporting them is opt-in.
         self._report_assignments0 = bool(report_assignments)
+        # Get JWK documents no use/alg inside the key member: reporting them is opt-in too.
+        self._report_use_alg0 = bool(report_use_alg)
         self._token = token
         self._default_environments = list(environments)
         self._users0 = dict(DEFAULT_USERS if users is None else users)
@@ -209,8 +212,10 @@ class Emulator:
             self._faults = []
 
     def configure(self, **settings):
-        """failing_environments, environments, report_assignments (or its inverse hide_assignments)."""
-        allowed = {'failing_environments', 'hide_assignments', 'report_assignments', 'environments'}
+        """failing_environments, environments, report_assignments (or its inverse hide_assignments),
+        report_use_alg."""
+        allowed = {'failing_environments', 'hide_assignments', 'report_assignments', 'environments',
+                   'report_use_alg'}
         unknown = set(settings) - allowed
         if unknown:
             raise ValueError('unknown setting(s): %s' % ', '.join(sorted(unknown)))
@@ -223,6 +228,8 @@ class Emulator:
             if report is not None:
                 self._config['report_assignments'] = report
                 self._config['hide_assignments'] = not report
+            if 'report_use_alg' in settings:
+                self._config['report_use_alg'] = bool(settings['report_use_alg'])
             return dict(self._config)
 
     def reset(self):
@@ -264,7 +271,8 @@ class Emulator:
         self._users = dict(self._users0)
         self._config = {'environments': list(self._default_environments), 'failing_environments': [],
                         'report_assignments': self._report_assignments0,
-                        'hide_assignments': not self._report_assignments0}
+                        'hide_assignments': not self._report_assignments0,
+                        'report_use_alg': self._report_use_alg0}
         self._log = []
         self._redirected = []
         self._faults = []
@@ -452,7 +460,12 @@ class Emulator:
 
     def _full(self, rec):
         out = self._summary(rec)
-        out[rec['type'].lower()] = copy.deepcopy(rec['jwk'])
+        jwk = copy.deepcopy(rec['jwk'])
+        if not self._config['report_use_alg']:
+            # The Get JWK page documents no use/alg members: the documented server leaves them out.
+            jwk.pop('use', None)
+            jwk.pop('alg', None)
+        out[rec['type'].lower()] = jwk
         return out
 
     def _api_list_jwks(self, pname, body):
@@ -783,12 +796,23 @@ class Emulator:
             proj['credentials'][username] = _credential(data)
             return 200, self._deployment(), {}
 
+    def _accessible_credential(self, proj, username):
+        """The credential an assignment names: the project's own, else one of the admin project.
+
+        Set JWK Encryption: "Credential must be in the same project or accessible from the
+        project"; which ones are accessible is not documented. Ours: the admin project's.
+        """
+        cred = proj['credentials'].get(username)
+        if cred is None:
+            cred = self._projects.get('admin', {}).get('credentials', {}).get(username)
+        if cred is None:
+            raise bad_request('Credential (username: %s) was not found!' % username)
+        return cred
+
     def _api_assign(self, pname, body, username, purpose, jwk_name):
         with self._lock:
             proj = self._project_locked(pname)
-            cred = proj['credentials'].get(username)
-            if cred is None:
-                raise bad_request('Credential (username: %s) was not found!' % username)
+            cred = self._accessible_credential(proj, username)
             admin = self._projects.get('admin', {'jwks': {}})
             # A credential may use a JWK of its own project or of the admin project.
             if jwk_name not in proj['jwks'] and jwk_name not in admin['jwks']:
@@ -798,10 +822,7 @@ class Emulator:
 
     def _api_unassign(self, pname, body, username, purpose):
         with self._lock:
-            proj = self._project_locked(pname)
-            cred = proj['credentials'].get(username)
-            if cred is None:
-                raise bad_request('Credential (username: %s) was not found!' % username)
+            cred = self._accessible_credential(self._project_locked(pname), username)
             field = '%sJwkName' % purpose
             if not cred.get(field):
                 raise bad_request('No JWK is assigned to credential (username: %s) for %s!' % (username, purpose))

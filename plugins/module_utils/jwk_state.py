@@ -12,6 +12,9 @@ Owns:
 - ``FIELD_RULES``: one row per compared field (how a difference is applied, how two values are
   compared, whether an unreported server value counts); ``compare()`` only walks the table. To
   compare one more JWK member, read it in both states and add a row;
+- ``unverified()``: the stated facts the server does not report (the Get JWK page documents no
+  ``use``/``alg``), which no row can compare: the module warns instead of a silent match
+  (``unverified_options``, ``unverified_sentence``);
 - ``plan(params, current)``: what apinizer_jwk does about a difference (the ``regenerate`` policy);
 - the views: ``jwk_view`` (the ``jwk`` return value), ``diff_view`` / ``desired_diff_view`` (the
   two sides of ``--diff``), ``difference_sentences``. No view ever holds key material, except
@@ -197,7 +200,7 @@ def compare(desired, api_jwk):
 
     Returns {'update': {field: (before, after)}, 'replace': {field: (before, after)}}. A fact the
     user did not specify, or (unless the rule says otherwise) the server does not report, is never
-    a difference.
+    a difference; the second kind is what unverified() names.
     """
     current = current_state(api_jwk)
     result = {'update': {}, 'replace': {}}
@@ -219,14 +222,47 @@ def difference_sentences(replace):
             for field, (before, after) in sorted(replace.items())]
 
 
+def unverified(params, api_jwk):
+    """{field: asked} for what the task's own options state (use, algorithm, kid) that the server
+    does not report, by FIELD_RULES.
+
+    compare() cannot see a difference there (the Get JWK page documents no ``use``/``alg``), so
+    the caller must say it could not compare them: never a silent match. Facts carried inside a
+    given JWK are not "asked for" here: its key material is compared by thumbprint.
+    """
+    current = current_state(api_jwk)
+    stated = dict((field, normalise(params[option])) for option, field, normalise in _STATED
+                  if params.get(option) is not None)
+    return dict((rule.field, stated[rule.field]) for rule in FIELD_RULES
+                if rule.field in stated and current.get(rule.field) is None and not rule.unreported_counts)
+
+
+def unverified_options(facts):
+    """unverified()'s fields as the options that asked for them (alg -> algorithm), sorted."""
+    option_of = dict((field, option) for option, field, unused in _STATED)
+    return sorted(option_of.get(field, field) for field in facts)
+
+
+def unverified_sentence(name, facts):
+    """The one warning for unverified()'s facts; '' when there are none."""
+    if not facts:
+        return ''
+    option_of = dict((field, option) for option, field, unused in _STATED)
+    asked = ', '.join('%s %r' % (option_of.get(field, field), value) for field, value in sorted(facts.items()))
+    return ('The server does not report %s of JWK %s, so the task could not compare them with what it asks '
+            'for (%s): the existing JWK was kept and is not known to match.'
+            % (' or '.join(unverified_options(facts)), name, asked))
+
+
 def plan(params, current):
     """What apinizer_jwk does for ``params`` when the server has ``current`` (None: no such JWK).
 
     Returns {'actions': [...] of 'delete'/'create'/'update', 'differences': sentences or None,
+    'unverified': {field: asked} the server does not report (compared nowhere: warn),
     'refused': True when regenerate=fail stops the task, 'left_alone': True when regenerate=never
     keeps a differing key}.
     """
-    out = {'actions': [], 'differences': None, 'refused': False, 'left_alone': False}
+    out = {'actions': [], 'differences': None, 'unverified': {}, 'refused': False, 'left_alone': False}
     if params['state'] == 'absent':
         out['actions'] = ['delete'] if current is not None else []
         return out
@@ -234,6 +270,7 @@ def plan(params, current):
         out['actions'] = ['create']
         return out
     found = compare(desired_state(params), current)
+    out['unverified'] = unverified(params, current)
     differences = out['differences'] = difference_sentences(found['replace'])
     regenerate = params['regenerate']
     if differences and regenerate == 'fail':

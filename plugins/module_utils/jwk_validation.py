@@ -50,12 +50,13 @@ from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_vocabulary imp
     rfc_alg,
 )
 
-# which source each source specific option belongs to
+# which source each source specific option belongs to; kid is documented for generate, URL and
+# COPY_PASTE only, so a certificate, key or keystore task that sets one is refused (issue 12)
 SOURCE_OPTIONS = {
-    'generate': ('key_type', 'key_size', 'curve', 'use', 'algorithm', 'kid_type', 'not_before', 'expiration',
+    'generate': ('kid', 'key_type', 'key_size', 'curve', 'use', 'algorithm', 'kid_type', 'not_before', 'expiration',
                  'password_salt_length', 'password_iteration_count'),
-    'jwk': ('jwk', 'use', 'algorithm'),
-    'url': ('url', 'url_connect_timeout', 'url_read_timeout', 'url_size_limit'),
+    'jwk': ('jwk', 'kid', 'use', 'algorithm'),
+    'url': ('url', 'kid', 'url_connect_timeout', 'url_read_timeout', 'url_size_limit'),
     'certificate': ('certificate_name', 'environment', 'use', 'algorithm'),
     'public_key': ('key_name', 'environment', 'use', 'algorithm'),
     'private_key': ('key_name', 'environment', 'use', 'algorithm'),

@@ -21,14 +21,8 @@ description:
     C(encryption) is the JWK used to decrypt and encrypt them. The two purposes are
     independent; a credential holds at most one JWK per purpose and a new assignment
     replaces the old one.
-  - The module reads the credential list once. When the server reports the current
-    assignment (C(validationJwkName) / C(encryptionJwkName)) and it already matches,
-    nothing is written and that single request is the whole run.
-  - Against a server whose credential list does not report the assignment, the module
-    cannot see the current state. It then applies the assignment anyway, reports
-    C(changed=true) and warns once that idempotence could not be verified; it never
-    guesses. With O(state=absent) it removes the assignment and treats the server's
-    "No JWK is assigned" answer as unchanged.
+  - The module reads the credential list once, then writes when needed. What that can
+    tell depends on the server; see the note B(Documented server or reported assignments).
   - Every write redeploys the credential to all environments of the project; see
     O(fail_on_deploy_error).
   - Removing an assignment never deletes the JWK itself.
@@ -50,7 +44,12 @@ attributes:
 options:
   username:
     description:
-      - Username of the credential, as listed in the project's credentials.
+      - Username of the credential.
+      - A credential that is not in the project's credential list is not refused, since the vendor
+        documents that it may be "accessible from the project" (for example a credential of
+        the C(admin) project). The module sends the write and the server decides; when the
+        server answers that the credential was not found, the task fails with that answer and
+        the names the project does list. Nothing is written for it in check mode.
     type: str
     required: true
   purpose:
@@ -77,12 +76,21 @@ options:
     choices: [present, absent]
     default: present
 notes:
-  - The public Apinizer reference documents no field that shows a credential's current
-    JWK. This module relies on C(validationJwkName) and C(encryptionJwkName) in the
-    credential list; see the description for what happens when they are missing.
-  - Requests per run, without retries - 1 for a no-op; 3 for an assignment (credential
-    list, JWK list of the project, the write), 4 when the JWK lives in C(admin); 2 for a
-    removal. The JWK lookup reads the JWK lists, which carry no key material.
+  - B(Documented server or reported assignments.) The public Apinizer reference documents
+    no field that shows a credential's current JWK. B(On any documented server) the module
+    works the same way - it checks that O(jwk_name) exists in the project or in C(admin)
+    before any write, and assigns or removes with one write; O(state=present) always applies
+    the assignment, reports C(changed=true) and warns once that it cannot know whether the JWK
+    was already assigned (RV(previous_jwk_name) is V(null), the diff has no "before");
+    O(state=absent) sends the removal and the server's answer says whether anything was
+    assigned; check mode writes nothing. B(Only a server that reports assignments)
+    (C(validationJwkName) / C(encryptionJwkName) in the credential list, an addition the
+    vendor does not document) gives idempotence - a matching assignment is one request and
+    no write - and a real RV(previous_jwk_name) and diff.
+  - Requests per run, without retries - 1 for a no-op (reported assignments only); 3 for an
+    assignment (credential list, JWK list of the project, the write), 4 when the JWK lives
+    in C(admin); 2 for a removal, and 1 for a removal when reported assignments show nothing
+    assigned. The JWK lookup reads the JWK lists, which carry no key material.
   - Invalid O(purpose) or a missing O(jwk_name) fail before any request.
 seealso:
   - module: apinizer.apiops.apinizer_jwk
@@ -236,8 +244,16 @@ KNOWN_NAMES_SHOWN = 5
 
 UNVERIFIED_WARNING = (
     "The server does not report which JWK credential '{username}' has for {purpose} "
-    "({field} is missing from the credential list), so idempotence could not be "
-    "verified: the task reports changed without comparing."
+    "({field} is missing from the credential list), so the module cannot know whether "
+    "it was already assigned and idempotence could not be verified: the assignment is "
+    "applied and the task reports changed."
+)
+# Set JWK Encryption: "Credential must be in the same project or accessible from the project".
+UNLISTED_WARNING = (
+    "Credential '{username}' is not in the credential list of project '{project}' (known: "
+    "{known}); it may still be accessible from the project (for example a credential of the "
+    "admin project), so the server decides{when}. The server does not report its JWKs, so the "
+    "module cannot know whether it was already assigned: the task reports changed."
 )
 
 
@@ -296,6 +312,7 @@ class AssignmentRun(object):
         self.wanted = params['jwk_name'] if params['state'] == 'present' else None
         self.result = dict(changed=False, assignment=dict(username=self.username, purpose=self.purpose, jwk_name=None),
                            previous_jwk_name=None, deployment=[])
+        self.unlisted = None   # the known names when the credential is not in the project's list
 
     def fail(self, msg):
         self.module.fail(self.result, msg=msg)
@@ -307,16 +324,32 @@ class AssignmentRun(object):
             self.module.fail_api(e, self.result, doing)
 
     def read(self):
-        """(known, current) assignment of the credential; fails when the credential does not exist."""
+        """(known, current) assignment of the credential.
+
+        A credential missing from the project's list may still be accessible from the project: it
+        is not refused here; the write asks the server (self.unlisted says so).
+        """
         project = self.client.project
         credentials = self.api_call('Reading the credentials of project {0!r}'.format(project),
                                     self.client.list_credentials)
         credential = next((c for c in credentials if c.get('username') == self.username), None)
         if credential is None:
-            names = [c.get('username') for c in credentials if c.get('username')]
-            self.fail("Credential {0!r} not found in project {1!r} (known: {2}); nothing was "
-                      "changed.".format(self.username, project, names_excerpt(names)))
+            self.unlisted = names_excerpt([c.get('username') for c in credentials if c.get('username')])
+            return False, None
         return current_assignment(credential, self.purpose)
+
+    def warn_unverified(self, action):
+        """The one warning of a change the module could not verify (assignment or check mode)."""
+        check = self.module.check_mode
+        if action != 'assign' and not check:
+            return   # the server's answer to the removal tells the truth
+        if self.unlisted is None:
+            self.module.warn(UNVERIFIED_WARNING.format(username=self.username, purpose=self.purpose,
+                                                       field=ASSIGNMENT_FIELDS[self.purpose]))
+            return
+        when = ' when the task runs' if check else ' (the assignment was sent)'
+        self.module.warn(UNLISTED_WARNING.format(username=self.username, project=self.client.project,
+                                                 known=self.unlisted, when=when))
 
     def report_plan(self, action, known, current):
         self.result['previous_jwk_name'] = current
@@ -351,8 +384,12 @@ class AssignmentRun(object):
         except ApinizerError as e:
             if action == 'assign' or not e.is_nothing_assigned():
                 self.result['changed'] = False
-                self.module.fail_api(e, self.result, '{0} the {1} JWK of credential {2!r}'.format(
-                    'Assigning' if action == 'assign' else 'Removing', self.purpose, self.username))
+                doing = '{0} the {1} JWK of credential {2!r}'.format(
+                    'Assigning' if action == 'assign' else 'Removing', self.purpose, self.username)
+                if self.unlisted is not None:
+                    doing += ' (not in the credential list of project {0!r}; known: {1})'.format(
+                        self.client.project, self.unlisted)
+                self.module.fail_api(e, self.result, doing)
             if self.client.retries_used > retries_before_write:
                 # An earlier attempt whose answer was lost may have been the one that
                 # removed it: report the change rather than claim nothing happened.
@@ -385,9 +422,8 @@ def run(module):
     task.result['changed'] = True
     # A removal learns the truth from the server's answer; only an assignment (or a
     # check-mode preview) has to report a change it could not verify.
-    if not known and (action == 'assign' or module.check_mode):
-        module.warn(UNVERIFIED_WARNING.format(username=task.username, purpose=task.purpose,
-                                              field=ASSIGNMENT_FIELDS[task.purpose]))
+    if not known:
+        task.warn_unverified(action)
     if not module.check_mode and not task.write(action):
         task.nothing_assigned()
     subject = 'The {0} JWK of credential {1!r} was {2}'.format(

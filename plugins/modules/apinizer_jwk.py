@@ -80,6 +80,9 @@ options:
         O(kid_type)).
       - With O(source=jwk) and O(source=url) it selects a key from a JWK Set; required when the set holds
         several keys.
+      - Not allowed with O(source=certificate), V(public_key), V(private_key) or V(keystore), because the API documents
+        C(kid) for generated, URL and pasted keys only, so the task fails before any request instead of
+        comparing a kid the server may never have set.
     type: str
   key_type:
     description:
@@ -236,8 +239,13 @@ notes:
     matches the source it was created from as long as its kid, use and algorithm match, so a description
     change does not turn into a O(regenerate) failure on the next run. Run once with O(regenerate=always)
     to attach it to its source again.
-  - Fields the server does not report (for example C(use) or C(alg) on a key that has none) are never a
-    difference. O(not_before), O(expiration), O(kid_type), O(password_salt_length),
+  - B(What any documented server reports.) The vendor's Get JWK page documents the key members without
+    C(use) or C(alg). When the server's JWK lacks them, the module cannot verify a requested O(use) or
+    O(algorithm) - they are not a difference, but the module warns that it could not compare them and lists
+    them in RV(unverified); it never reports a silent match. The same holds for O(kid) if a server leaves
+    it out. C(use) and C(alg) inside a JWK given in O(jwk) are not options and are not warned about, since that
+    key is compared by its thumbprint. A server that reports C(use) and C(alg) gets them compared like every other fact.
+  - O(not_before), O(expiration), O(kid_type), O(password_salt_length),
     O(password_iteration_count) and the O(url) timeouts are sent on creation and not compared.
   - Transient failures (connection errors, timeouts, HTTP 429, 502, 503, 504) are retried as set by the
     connection options, and the module warns with the number of retries used. A creation whose answer was
@@ -453,6 +461,15 @@ actions:
   type: list
   elements: str
   sample: ["delete", "create"]
+unverified:
+  description:
+    - The options the task set that the server does not report for the existing JWK (typically V(use) and
+      V(algorithm) on a server as documented), so they could not be compared; the module warns about them.
+    - Absent when everything the task set was compared, or when the JWK is created.
+  returned: when an existing JWK was compared and the server left something out
+  type: list
+  elements: str
+  sample: ["algorithm", "use"]
 differences:
   description:
     - The differences between the requested and the existing JWK that the API cannot change in place,
@@ -482,6 +499,8 @@ from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_state import (
     diff_view,
     jwk_view,
     plan,
+    unverified_options,
+    unverified_sentence,
 )
 from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_validation import validate_jwk_params
 from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_vocabulary import (
@@ -550,6 +569,10 @@ class JwkRun(object):
         decided = plan(self.params, current)
         if decided['differences'] is not None:
             self.result['differences'] = decided['differences']
+        if decided['unverified'] and 'create' not in decided['actions']:
+            # A fact the server does not report is no difference, but never a silent match either.
+            self.result['unverified'] = unverified_options(decided['unverified'])
+            self.module.warn(unverified_sentence(self.name, decided['unverified']))
         if decided['refused']:
             self.module.fail(self.result, msg=(
                 'JWK %s differs from the task in what the API cannot change in place: %s. Set regenerate: '

@@ -27,9 +27,12 @@ def shared_emulator():
 
 
 @pytest.fixture
-def emulator(shared_emulator):
-    # One server for the session (fast); every test starts from the seed.
+def emulator(shared_emulator, request):
+    # One server for the session (fast); every test starts from the seed, as documented unless the
+    # test opts in to use/alg in Get JWK answers (@pytest.mark.report_use_alg).
     shared_emulator.reset()
+    if request.node.get_closest_marker('report_use_alg') is not None:
+        shared_emulator.configure(report_use_alg=True)
     return shared_emulator
 
 

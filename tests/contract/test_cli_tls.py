@@ -76,6 +76,22 @@ def test_cli_report_assignments_flag(tmp_path, flag):
     assert proc.returncode == 0
 
 
+@pytest.mark.parametrize('flag', [False, True])
+def test_cli_report_use_alg_flag(tmp_path, flag):
+    proc, first = start_cli(*(['--report-use-alg'] if flag else []), tmp_path=tmp_path)
+    try:
+        url = first.split('=', 1)[1]
+        headers = {'Authorization': 'Bearer emulator-token'}
+        got = requests.get(url + '/apiops/projects/admin/jwks/shared-admin-jwk/', headers=headers, timeout=10).json()
+        member = got['resultList'][0]['ec']
+        assert ('use' in member, 'alg' in member) == (flag, flag)
+        assert requests.get(url + '/__emulator__/config', timeout=10).json()['config']['report_use_alg'] is flag
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=10)
+    assert proc.returncode == 0
+
+
 def test_cli_rejects_a_malformed_user(tmp_path):
     env = dict(os.environ, PYTHONPATH=EMULATOR_DIR)
     proc = subprocess.run([sys.executable, '-m', 'apinizer_emulator', '--user', 'nopassword'], env=env,

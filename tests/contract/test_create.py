@@ -68,6 +68,7 @@ def test_copy_paste_set_with_one_key_needs_no_kid(api, ec_jwk):
     assert created(api, {'name': 'p', 'sourceType': 'COPY_PASTE', 'jwkStr': json.dumps({'keys': [ec_jwk]})})
 
 
+@pytest.mark.report_use_alg
 def test_copy_paste_applies_use_and_algorithm(api, ec_jwk):
     public = {k: ec_jwk[k] for k in ('kty', 'crv', 'x', 'y')}
     jwk = created(api, {'name': 'p', 'sourceType': 'COPY_PASTE', 'jwkStr': json.dumps(public),
@@ -122,6 +123,7 @@ def test_unknown_source_type(api):
 
 # ----------------------------------------------------------------- certificate / key / keystore
 
+@pytest.mark.report_use_alg
 def test_certificate_source_gives_the_certificates_public_jwk(api):
     jwk = created(api, dict(PROD, name='c', sourceType='CERTIFICATE', certificateName='demo-cert',
                             useType='SIGNATURE', algorithm='RS256'))
@@ -132,6 +134,7 @@ def test_certificate_source_gives_the_certificates_public_jwk(api):
     assert jwk['kid']
 
 
+@pytest.mark.report_use_alg
 def test_public_key_source(api):
     jwk = created(api, dict(PROD, name='pub', sourceType='PUBLIC_KEY', keyName='demo-rsa-public',
                             useType='ENCRYPTION', algorithm='RSA-OAEP-256'))
@@ -219,12 +222,14 @@ def test_create_validation(api, body, words):
     assert 'v' not in api.jwks()
 
 
+@pytest.mark.report_use_alg
 def test_ec_encryption_algorithms_accepted_with_jose_names(api):
     jwk = created(api, dict(PROD, name='e', sourceType='PRIVATE_KEY', keyName='demo-ec-private',
                             useType='ENCRYPTION', algorithm='ECDH-1PU+A192KW'))
     assert jwk['ec']['alg'] == 'ECDH-1PU+A192KW' and jwk['ec']['use'] == 'enc'
 
 
+@pytest.mark.report_use_alg
 def test_dir_accepted_as_documented_for_oct(api):
     oct_jwk = {'kty': 'oct', 'k': base64.urlsafe_b64encode(b'k' * 32).rstrip(b'=').decode()}
     jwk = created(api, {'name': 'o', 'sourceType': 'COPY_PASTE', 'jwkStr': json.dumps(oct_jwk),

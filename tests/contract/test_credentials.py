@@ -152,3 +152,19 @@ def test_constructor_default_survives_reset():
         emu.reset()
         assert 'validationJwkName' in client.credentials()['api-user']
         client.session.close()
+
+
+ADMIN_CREDENTIAL = {'projects': {'admin': {'credentials': [{'username': 'gateway-admin', 'password': 'pw'}]}}}
+
+
+def test_a_credential_of_the_admin_project_is_accessible_from_a_project(api, mode):
+    # Set JWK Encryption: "Credential must be in the same project or accessible from the project".
+    api.emulator.seed(ADMIN_CREDENTIAL)
+    make(api, 'a')
+    assert 'gateway-admin' not in api.credentials()   # not in the project's own list
+    assert api.put('/projects/demo/credentials/gateway-admin/jwk/encryption/a/').status_code == 200
+    assert assigned(api.emulator, 'gateway-admin', 'encryption', project='admin') == 'a'
+    assert api.delete('/projects/demo/credentials/gateway-admin/jwk/encryption/').status_code == 200
+    assert assigned(api.emulator, 'gateway-admin', 'encryption', project='admin') is None
+    # Nothing left to remove: the same 400 as for a credential of the project.
+    assert error_of(api.delete('/projects/demo/credentials/gateway-admin/jwk/encryption/'))[0] == 'bad_request'

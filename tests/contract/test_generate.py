@@ -50,6 +50,7 @@ def test_write_answers_deployment_result_for_every_environment(api):
                                {'environmentName': 'staging', 'success': True, 'message': 'Deployed successfully'}]}}
 
 
+@pytest.mark.report_use_alg
 def test_rsa_2048_is_a_real_working_key(api):
     jwk = generated(api, 'r', 'RSA', {'keySize': 2048, 'algorithm': 'RSA256', 'keyUseType': 'SIGNATURE'})
     assert jwk['type'] == 'RSA' and jwk['sourceType'] == 'GENERATE' and jwk['projectId']
@@ -66,6 +67,7 @@ def test_rsa_2048_is_a_real_working_key(api):
     assert summary['kid'] == k['kid']
 
 
+@pytest.mark.report_use_alg
 def test_rsa_3072(api):
     jwk = generated(api, 'r3', 'RSA', {'keySize': 3072, 'keyUseType': 'ENCRYPTION', 'algorithm': 'RSA_OAEP_256'})
     assert b64i(jwk['rsa']['n']).bit_length() == 3072
@@ -77,6 +79,7 @@ def test_rsa_4096(api):
     assert b64i(jwk['rsa']['n']).bit_length() == 4096
 
 
+@pytest.mark.report_use_alg
 @pytest.mark.parametrize('curve,crv,size,alg', [('P256', 'P-256', 32, 'ES256'), ('P384', 'P-384', 48, 'ES384'),
                                                 ('P521', 'P-521', 66, 'ES512'),
                                                 ('SECP256K1', 'secp256k1', 32, 'ES256K')])
@@ -90,6 +93,7 @@ def test_ec_curves(api, curve, crv, size, alg):
     assert key.public_key().public_numbers().x == b64i(k['x'])
 
 
+@pytest.mark.report_use_alg
 @pytest.mark.parametrize('curve,crv,use,alg', [('ED25519', 'Ed25519', 'SIGNATURE', 'EdDSA'),
                                                ('X25519', 'X25519', 'ENCRYPTION', 'ECDH_ES_A128KW')])
 def test_okp_curves(api, curve, crv, use, alg):
@@ -100,6 +104,7 @@ def test_okp_curves(api, curve, crv, use, alg):
     assert jwk['type'] == 'OKP'
 
 
+@pytest.mark.report_use_alg
 @pytest.mark.parametrize('size', [128, 192, 256])
 def test_oct_sizes(api, size):
     jwk = generated(api, 's', 'OCT', {'keySize': size})
@@ -118,6 +123,7 @@ def test_oct_sizes(api, size):
     ('DIR', 'dir', 'OCT', {'keySize': 256, 'keyUseType': 'ENCRYPTION'}),
     ('HS512', 'HS512', 'OCT', {'keySize': 256}),
 ])
+@pytest.mark.report_use_alg
 def test_enum_algorithms_are_stored_as_jose_names(api, enum, jose, ktype, params):
     jwk = generated(api, 'x', ktype, dict(params, algorithm=enum))
     assert jwk[ktype.lower()]['alg'] == jose
@@ -201,3 +207,30 @@ def test_validation_failures_name_the_field_and_the_allowed_values(api, body, wo
 def test_valid_dates_are_accepted(api):
     generated(api, 'd', 'EC', {'curveType': 'P256', 'notBeforeTime': '2026-01-01T00:00:00Z',
                                'expirationTime': '2027-01-01T00:00:00+00:00'})
+
+
+def test_get_jwk_carries_no_use_or_alg_by_default_as_documented(api):
+    body = {'name': 'doc', 'type': 'EC', 'ec': {'curveType': 'P256', 'keyUseType': 'SIGNATURE', 'algorithm': 'ES256'}}
+    assert gen(api, body).status_code == 200
+    member = api.jwk('doc')['ec']
+    # Get JWK documents the key members without use/alg: the documented server leaves them out.
+    assert 'use' not in member and 'alg' not in member
+    assert {'kty', 'crv', 'x', 'y', 'd'} <= set(member)
+    api.emulator.configure(report_use_alg=True)
+    member = api.jwk('doc')['ec']
+    assert (member['use'], member['alg']) == ('sig', 'ES256')
+    # The opt-in is a view: switching it off again hides them, the key is unchanged.
+    assert api.hook('POST', 'config', json={'report_use_alg': False}).json()['config']['report_use_alg'] is False
+    assert 'use' not in api.jwk('doc')['ec'] and 'alg' not in api.jwk('doc')['ec']
+
+
+def test_report_use_alg_set_in_the_constructor_survives_reset():
+    from apinizer_emulator import Emulator
+    from contract_helpers import Api
+    with Emulator(report_use_alg=True) as emu:
+        client = Api(emu)
+        assert client.jwk('shared-admin-jwk', project='admin')['ec']['alg'] == 'ES256'
+        emu.configure(report_use_alg=False)
+        emu.reset()
+        assert client.jwk('shared-admin-jwk', project='admin')['ec']['alg'] == 'ES256'
+        client.session.close()

@@ -293,13 +293,13 @@ def test_hook_reads_of_faults_and_config(api):
     api.hook('POST', 'faults', json={'path': 'x', 'count': 3})
     assert api.hook('GET', 'config').json()['config'] == {
         'environments': ['production', 'staging'], 'failing_environments': [], 'report_assignments': False,
-        'hide_assignments': True}
+        'hide_assignments': True, 'report_use_alg': False}
     api.hook('POST', 'config', json={'report_assignments': True})
     faults = api.hook('GET', 'faults').json()['faults']
     assert [(f['path'], f['count'], f['action'], f['status']) for f in faults] == [('x', 3, 'status', 503)]
     assert api.hook('GET', 'config').json()['config'] == {
         'environments': ['production', 'staging'], 'failing_environments': [], 'report_assignments': True,
-        'hide_assignments': False}
+        'hide_assignments': False, 'report_use_alg': False}
 
 
 def test_static_hook_validation_and_missing_documents(api):

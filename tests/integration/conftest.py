@@ -10,7 +10,9 @@ Fixtures (see docs/design.md, "The integration harness"):
     It is the server as documented: credential lists carry no assignment fields. A test marked
     ``@pytest.mark.report_assignments`` gets a server that reports them (validationJwkName /
     encryptionJwkName), an opt-in that survives ``reset()``; a test that runs in both worlds
-    calls ``emulator.configure(report_assignments=...)`` itself. Override it in a test module (a fixture of the same name)
+    calls ``emulator.configure(report_assignments=...)`` itself. Likewise Get JWK answers carry no
+    ``use``/``alg`` in the key member unless ``@pytest.mark.report_use_alg`` (or
+    ``configure(report_use_alg=True)``). Override it in a test module (a fixture of the same name)
     for TLS or custom environments; ``run_playbook`` and ``run_ansible`` then point at that one.
 
 ``run_playbook(playbook, extra_vars=None, check=False, diff=False, verbosity=0, env=None,
@@ -214,7 +216,9 @@ class _Runner(object):
 @pytest.fixture
 def emulator(request):
     from apinizer_emulator import Emulator
-    emu = Emulator(report_assignments=request.node.get_closest_marker('report_assignments') is not None)
+    marked = request.node.get_closest_marker
+    emu = Emulator(report_assignments=marked('report_assignments') is not None,
+                   report_use_alg=marked('report_use_alg') is not None)
     emu.start()
     try:
         yield emu

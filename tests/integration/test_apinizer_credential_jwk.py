@@ -70,7 +70,7 @@ def mode(request, emu):
     return request.param
 
 
-UNVERIFIED = 'idempotence could not be verified'
+UNVERIFIED = 'cannot know whether it was already assigned'
 ASSIGN_REQUESTS = [('GET', '/apiops/projects/demo/credentials/'), ('GET', '/apiops/projects/demo/jwks/'),
                    ('PUT', '/apiops/projects/demo/credentials/api-user/jwk/validation/sig-2026/')]
 
@@ -215,16 +215,49 @@ def test_check_mode_writes_nothing(run_playbook, emu, mode):
 
 
 
-# Reported assignments only: on a documented server issue 12 item 5 wants the PUT sent (a credential
-# "accessible from the project" need not be in its list); the module still refuses before asking.
-@pytest.mark.report_assignments
-def test_unknown_credential_fails_before_any_write(run_playbook, emu):
+ADMIN_CREDENTIAL = {'projects': {'admin': {'credentials': [{'username': 'gateway-admin', 'password': 'pw'}]}}}
+UNLISTED = 'is not in the credential list of project'
+
+
+def test_unknown_credential_is_asked_for_and_the_refusal_is_surfaced(run_playbook, emu, mode):
+    # Not in the list is not refused before asking: the server may find it "accessible from the project".
     run, task = run_task(run_playbook, emu, expect_failure=True, username='ghost', purpose='validation',
                          jwk_name='sig-2026')
-    assert task['failed'] is True
-    assert "Credential 'ghost' not found in project 'demo'" in task['result']['msg']
-    assert 'api-user, mobile-app, partner-app' in task['result']['msg']
-    assert writes(emu) == []
+    assert task['failed'] is True and task['changed'] is False
+    msg = task['result']['msg']
+    assert 'Credential (username: ghost) was not found!' in msg
+    assert "not in the credential list of project 'demo'; known: api-user, mobile-app, partner-app" in msg
+    assert api_requests(emu) == [('GET', '/apiops/projects/demo/credentials/'), ('GET', '/apiops/projects/demo/jwks/'),
+                                 ('PUT', '/apiops/projects/demo/credentials/ghost/jwk/validation/sig-2026/')]
+
+
+def test_a_credential_accessible_from_the_project_is_assigned(run_playbook, emu, mode):
+    emu.seed(ADMIN_CREDENTIAL)
+    put = ('PUT', '/apiops/projects/demo/credentials/gateway-admin/jwk/encryption/sig-2026/')
+    for attempt in (1, 2):
+        run, task = run_task(run_playbook, emu, username='gateway-admin', purpose='encryption', jwk_name='sig-2026')
+        # Neither mode lists it, so neither can tell whether it is already assigned: apply, report, warn once.
+        assert task['changed'] is True
+        assert api_requests(emu) == [('GET', '/apiops/projects/demo/credentials/'),
+                                     ('GET', '/apiops/projects/demo/jwks/'), put]
+        assert len(task['warnings']) == 1 and UNLISTED in task['warnings'][0]
+        assert 'accessible from the project' in task['warnings'][0]
+        assert run.output.count(UNLISTED) == 1
+        assert assigned(emu, 'gateway-admin', 'encryption', project='admin') == 'sig-2026'
+
+    # Check mode: the same report, no write.
+    run, task = run_task(run_playbook, emu, check=True, username='gateway-admin', purpose='encryption',
+                         jwk_name='sig-2027')
+    assert task['changed'] is True and writes(emu) == [] and len(task['warnings']) == 1
+    assert assigned(emu, 'gateway-admin', 'encryption', project='admin') == 'sig-2026'
+
+    # Removal: the server's answers say whether anything was assigned.
+    delete = ('DELETE', '/apiops/projects/demo/credentials/gateway-admin/jwk/encryption/')
+    run, task = run_task(run_playbook, emu, username='gateway-admin', purpose='encryption', state='absent')
+    assert task['changed'] is True and writes(emu) == [delete] and task['warnings'] == []
+    assert assigned(emu, 'gateway-admin', 'encryption', project='admin') is None
+    run, task = run_task(run_playbook, emu, username='gateway-admin', purpose='encryption', state='absent')
+    assert task['changed'] is False and writes(emu) == [delete]
 
 
 def test_unknown_jwk_fails_before_any_write(run_playbook, emu, mode):
@@ -252,8 +285,8 @@ def test_hidden_assignments_apply_and_warn_once(run_playbook, emu):
     assert task['changed'] is True
     assert writes(emu) == [('PUT', '/apiops/projects/demo/credentials/api-user/jwk/validation/sig-2026/')]
     assert len(task['warnings']) == 1
-    assert 'idempotence could not be verified' in task['warnings'][0]
-    assert run.output.count('idempotence could not be verified') == 1
+    assert UNVERIFIED in task['warnings'][0] and 'idempotence could not be verified' in task['warnings'][0]
+    assert run.output.count(UNVERIFIED) == 1
     assert task['result']['previous_jwk_name'] is None
 
     # Check mode: the same report, no write.

@@ -108,6 +108,9 @@ GENERATE_TASK = '''
 '''
 
 
+# It reads back use/alg of what the server made: a server that reports them (the documented
+# one does not; test_apinizer_jwk.py::test_use_and_algorithm_on_both_servers covers it).
+@pytest.mark.report_use_alg
 def test_generate_every_key_type_first_second_and_check_run(run_playbook, emulator):
     # check mode first (three keys: it is the same path for every type), then real, then again
     tasks = (GENERATE_TASK.format(name='check', check='true').replace('loop: "{{ generated }}"',
@@ -284,6 +287,9 @@ def serve_jwks(emulator):
     return emulator.serve_static('jwks.json', doc), two
 
 
+# It reads back use/alg of what the server made: a server that reports them (the documented
+# one does not; test_apinizer_jwk.py::test_use_and_algorithm_on_both_servers covers it).
+@pytest.mark.report_use_alg
 def test_sourced_jwks_check_first_second_and_request_bodies(run_playbook, emulator):
     url, published = serve_jwks(emulator)
     check = run_playbook(play(SOURCED), extra_vars={'jwks_url': url}, check=True)
@@ -720,3 +726,68 @@ def test_no_private_member_or_token_in_verbose_output(run_playbook, emulator):
     assert TOKEN not in run.output
     assert 'the output has been hidden' in run.output  # the no_log task
     assert imported['n'] in run.output  # public material is not masked (the public_jwk return)
+
+
+# ---- facts a documented server does not report (issue 12 item 6) -----------------------------
+
+DOC_TASK = '''
+- name: {name}
+  apinizer.apiops.apinizer_jwk:
+    name: g-doc
+    curve: P-256
+    use: {use}
+    algorithm: {alg}
+  check_mode: {check}
+'''
+NOT_REPORTED = 'The server does not report algorithm or use of JWK g-doc'
+
+
+@pytest.mark.parametrize('mode', ['documented', 'reported'])
+def test_use_and_algorithm_on_both_servers(run_playbook, emulator, mode):
+    # The Get JWK page documents no use/alg: by default the emulator leaves them out.
+    emulator.configure(report_use_alg=mode == 'reported')
+    run = run_playbook(play(DOC_TASK.format(name='create', use='signature', alg='ES256', check='false')
+                            + DOC_TASK.format(name='again', use='signature', alg='ES256', check='false')
+                            + DOC_TASK.format(name='preview', use='signature', alg='ES256', check='true')))
+    created, again, preview = (run.task(n) for n in ('create', 'again', 'preview'))
+    assert created['changed'] is True and created['warnings'] == []
+    assert [r['method'] for r in writes(emulator)] == ['POST']
+    # first run GET, POST, GET; the rerun and the check-mode run one GET each
+    assert len(emulator.requests()) == 5
+    for task in (again, preview):
+        assert task['changed'] is False
+        if mode == 'documented':
+            # Never a silent ok: said once, and listed.
+            assert len(task['warnings']) == 1 and NOT_REPORTED in task['warnings'][0]
+            assert "algorithm 'ES256', use 'signature'" in task['warnings'][0]
+            assert task['result']['unverified'] == ['algorithm', 'use']
+        else:
+            assert task['warnings'] == [] and 'unverified' not in task['result']
+    # ansible-core prints an identical warning once per run.
+    assert run.output.count(NOT_REPORTED) == (1 if mode == 'documented' else 0)
+
+    # Another use and algorithm on the same curve: only a reporting server lets the module see it.
+    emulator.clear_requests()
+    other = DOC_TASK.format(name='other', use='encryption', alg='ECDH-ES', check='false')
+    if mode == 'documented':
+        run = run_playbook(play(other))
+        task = run.task('other')
+        assert task['changed'] is False and task['result']['unverified'] == ['algorithm', 'use']
+        assert "algorithm 'ECDH-ES', use 'encryption'" in task['warnings'][0]
+    else:
+        run = run_playbook(play(other), expect_failure=True)
+        task = run.task('other')
+        assert task['failed'] is True
+        assert sorted(task['result']['differences']) == [
+            'alg: the server has ES256, the task asks for ECDH-ES',
+            'use: the server has signature, the task asks for encryption']
+    assert writes(emulator) == [] and len(emulator.requests()) == 1
+
+
+def test_kid_is_refused_for_a_certificate_source_before_any_request(run_playbook, emulator):
+    # SOURCED's certificate task, plus a kid
+    task = SOURCED[SOURCED.index('- name: certificate'):SOURCED.index('- name: public key')] + '    kid: my-kid\n'
+    run = run_playbook(play(task), expect_failure=True)
+    assert ("kid does not apply to source 'certificate' (it applies to source: generate, jwk, url)"
+            in run.task('certificate')['result']['msg'])
+    assert emulator.requests() == []

@@ -73,6 +73,9 @@ def test_list_is_one_request(run_playbook, emu):
     assert task['result']['missing'] == []
 
 
+# It reads back use/alg of what the server made: a server that reports them (the documented
+# one does not; test_apinizer_jwk.py::test_use_and_algorithm_on_both_servers covers it).
+@pytest.mark.report_use_alg
 def test_names_public_keys_and_jwk_set_without_private_members(run_playbook, emu):
     run = run_playbook(play(names=['rsa-sig', 'oct-hmac', 'missing-one', 'ec-sig', 'okp-sig']), verbosity=3)
     task = run.task(TASK)

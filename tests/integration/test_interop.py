@@ -63,6 +63,8 @@ GENERATED = {
 }
 
 
+# It compares the whole public JWK, use/alg included: a server that reports them.
+@pytest.mark.report_use_alg
 def test_thumbprints_and_public_keys_agree_with_jwcrypto_for_every_key_type(run_playbook, emulator):
     emulator.seed({'projects': {'demo': {'jwks': [
         {'name': name, 'sourceType': 'GENERATE', 'generate': spec} for name, spec in GENERATED.items()]}}})

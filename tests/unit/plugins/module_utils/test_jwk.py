@@ -785,3 +785,22 @@ def test_public_members_are_every_rfc_public_member():
     assert J.PUBLIC_MEMBERS == frozenset(('kty', 'kid', 'use', 'alg', 'crv', 'n', 'e', 'x', 'y', 'key_ops',
                                           'x5u', 'x5c', 'x5t', 'x5t#S256'))
     assert not J.PUBLIC_MEMBERS & J.PRIVATE_MEMBERS
+
+
+# ---- facts the server does not report (issue 12 item 6) ------------------------------------------
+
+def test_unverified_names_stated_facts_the_server_leaves_out(keys):
+    documented = _api_jwk(dict((k, v) for k, v in keys['EC'].items() if k not in ('use', 'alg')))
+    params = {'name': 'my-jwk', 'use': 'signature', 'algorithm': 'es256', 'curve': 'P-256'}
+    assert jwk_state.unverified(params, documented) == {'use': 'signature', 'alg': 'ES256'}
+    assert jwk_state.unverified_options({'use': 'signature', 'alg': 'ES256'}) == ['algorithm', 'use']
+    # No difference either way: unverified is not "different".
+    assert J.compare(J.desired_facts(params), documented)['replace'] == {}
+    reported = _api_jwk(dict(keys['EC'], use='sig', alg='ES256'))
+    assert jwk_state.unverified(params, reported) == {}
+    # Unstated facts are never unverified; a description is compared even when unreported.
+    assert jwk_state.unverified({'name': 'my-jwk', 'description': 'x'}, dict(documented, description=None)) == {}
+    # use/alg inside a given JWK are not options the task asks for: its material is compared by thumbprint.
+    given = {'name': 'my-jwk', 'source': 'jwk', 'jwk': json.dumps(dict(keys['EC'], use='sig', alg='ES256'))}
+    assert jwk_state.unverified(given, documented) == {}
+    assert jwk_state.unverified_sentence('my-jwk', {}) == ''

@@ -20,7 +20,7 @@ NOTHING_ASSIGNED = 'No JWK is assigned to credential (username: {0}) for {1}!'
 class FakeClient(object):
     """Records every call; answers from in-memory credentials and JWK names."""
 
-    def __init__(self, credentials=None, jwks=None, hide=False, deployment=None, project='demo'):
+    def __init__(self, credentials=None, jwks=None, hide=False, deployment=None, project='demo', accessible=()):
         self.project = project
         self.credentials = credentials if credentials is not None else [
             dict(username='api-user', validationJwkName=None, encryptionJwkName=None),
@@ -29,6 +29,8 @@ class FakeClient(object):
         self.jwks = jwks if jwks is not None else {'demo': ['new-key', 'old-key'],
                                                    'admin': ['shared-admin-jwk']}
         self.hide = hide
+        # Credentials the server accepts though the project does not list them ("accessible from the project").
+        self.accessible = [dict(username=name, validationJwkName=None, encryptionJwkName=None) for name in accessible]
         self.deployment = OK_DEPLOYMENT if deployment is None else deployment
         self.calls = []
         self.retries_used = 0
@@ -61,13 +63,18 @@ class FakeClient(object):
         raise AssertionError('get_jwk transfers private key material; the module must not call it')
 
     def _cred(self, username):
-        return next(c for c in self.credentials if c['username'] == username)
+        found = [c for c in self.credentials + self.accessible if c['username'] == username]
+        if not found:
+            raise ApinizerError(status=400, error='bad_request', method='PUT', path='/x/',
+                                error_description='Credential (username: %s) was not found!' % username)
+        return found[0]
 
     def assign_credential_jwk(self, username, purpose, jwk_name, project=None):
         self.calls.append(('PUT', username, purpose, jwk_name))
         if self.write_error:
             raise self.write_error
-        self._cred(username)[mod.ASSIGNMENT_FIELDS[purpose]] = jwk_name
+        cred = self._cred(username)
+        cred[mod.ASSIGNMENT_FIELDS[purpose]] = jwk_name
         return self.deployment
 
     def remove_credential_jwk(self, username, purpose, project=None):
@@ -214,16 +221,58 @@ def test_unreadable_admin_project_is_not_found_and_says_why(run):
     assert 'Project(admin)' in result['msg']
 
 
-def test_unknown_credential_fails_before_any_write_and_lists_a_few_names(run):
+def test_unknown_credential_is_asked_for_and_the_refusal_names_the_listed_ones(run):
+    # Not in the list may still be "accessible from the project": the server decides, not the module.
     creds = [dict(username='user-%02d' % i, validationJwkName=None, encryptionJwkName=None)
              for i in range(8)]
     client = FakeClient(credentials=creds)
     failed, result = run(client, username='ghost', purpose='validation', jwk_name='new-key')
-    assert failed and client.writes == []
-    assert client.calls == [('GET', 'credentials', 'demo')]
-    assert "Credential 'ghost' not found in project 'demo'" in result['msg']
+    assert failed and result['changed'] is False
+    assert client.calls == [('GET', 'credentials', 'demo'), ('GET', 'jwks', 'demo'),
+                            ('PUT', 'ghost', 'validation', 'new-key')]
+    assert 'Credential (username: ghost) was not found!' in result['msg']
+    assert "not in the credential list of project 'demo'" in result['msg']
     assert 'user-00, user-01, user-02, user-03, user-04, ... (3 more)' in result['msg']
     assert 'user-07' not in result['msg']
+
+
+@pytest.mark.parametrize('hide', [True, False])
+def test_a_credential_accessible_from_the_project_is_assigned_with_one_warning(run, hide):
+    client = FakeClient(hide=hide, accessible=['gateway-admin'])
+    failed, result = run(client, username='gateway-admin', purpose='encryption', jwk_name='shared-admin-jwk')
+    assert not failed and result['changed'] is True
+    assert client.writes == [('PUT', 'gateway-admin', 'encryption', 'shared-admin-jwk')]
+    assert len(client.calls) == 4   # credentials, demo JWKs, admin JWKs, the write
+    assert client.accessible[0]['encryptionJwkName'] == 'shared-admin-jwk'
+    assert len(client.warn_calls) == 1
+    warning = warnings_of(result)[0]
+    assert "Credential 'gateway-admin' is not in the credential list of project 'demo'" in warning
+    assert 'accessible from the project' in warning and 'the assignment was sent' in warning
+    assert 'cannot know whether it was already assigned' in warning
+    assert result['previous_jwk_name'] is None
+
+
+def test_an_unlisted_credential_in_check_mode_writes_nothing_and_says_so(run):
+    client = FakeClient(accessible=['gateway-admin'])
+    failed, result = run(client, check_mode=True, username='gateway-admin', purpose='validation',
+                         jwk_name='new-key')
+    assert not failed and result['changed'] is True and client.writes == []
+    assert len(client.warn_calls) == 1 and 'the server decides when the task runs' in warnings_of(result)[0]
+
+
+def test_an_unlisted_credential_is_removed_by_asking_the_server(run):
+    client = FakeClient(accessible=['gateway-admin'])
+    client.accessible[0]['validationJwkName'] = 'old-key'
+    failed, result = run(client, username='gateway-admin', purpose='validation', state='absent')
+    assert not failed and result['changed'] is True
+    assert client.calls == [('GET', 'credentials', 'demo'), ('DELETE', 'gateway-admin', 'validation')]
+    assert warnings_of(result) == []   # the server's answer told the truth
+    # Nothing assigned any more: the server's answer makes it unchanged.
+    failed, result = run(client, username='gateway-admin', purpose='validation', state='absent')
+    assert not failed and result['changed'] is False and warnings_of(result) == []
+    # Unknown to the server too: its refusal is the failure.
+    failed, result = run(FakeClient(), username='ghost', purpose='validation', state='absent')
+    assert failed and 'Credential (username: ghost) was not found!' in result['msg']
 
 
 def test_invalid_purpose_fails_before_any_request(run):
@@ -296,6 +345,7 @@ def test_hidden_assignment_applies_and_warns_once(run):
     assert client.writes == [('PUT', 'mobile-app', 'validation', 'old-key')]
     assert len(client.warn_calls) == 1
     assert 'idempotence could not be verified' in warnings_of(result)[0]
+    assert 'cannot know whether it was already assigned' in warnings_of(result)[0]
     # Never a guessed "before".
     assert result['previous_jwk_name'] is None
     assert 'jwk_name' not in result['diff']['before']

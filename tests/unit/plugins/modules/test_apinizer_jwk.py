@@ -335,6 +335,75 @@ def test_a_fact_the_server_does_not_report_is_no_difference(run):
     client = FakeClient([api_jwk('signing', key)])
     result = run(dict(RSA_TASK, use='signature'), client)
     assert result['changed'] is False
+    assert client.writes == []
+
+
+# ---- facts a documented server does not report (issue 12 item 6) ------------------------------
+
+def _documented_key(key):
+    """The key member as the Get JWK page documents it: no use, no alg."""
+    return dict((k, v) for k, v in key.items() if k not in ('use', 'alg'))
+
+
+def test_unreported_use_and_algorithm_warn_once_and_are_never_a_silent_ok(run):
+    client = FakeClient([api_jwk('signing', _documented_key(RSA_KEY))])
+    result = run(dict(RSA_TASK, use='signature'), client)
+    assert result['changed'] is False and client.calls == [('GET', 'signing', None)]
+    assert result['unverified'] == ['algorithm', 'use']
+    assert warnings(result) == [
+        "The server does not report algorithm or use of JWK signing, so the task could not compare them with "
+        "what it asks for (algorithm 'RS256', use 'signature'): the existing JWK was kept and is not known to match."]
+    # What was compared still counts: another key size is a difference, reported as such.
+    client = FakeClient([api_jwk('signing', _documented_key(RSA_KEY))])
+    result = run(dict(RSA_TASK, use='signature', key_size=4096), client)
+    assert result['failed'] is True and client.writes == []
+    assert result['differences'] == ['key_size: the server has 2048, the task asks for 4096']
+    assert result['unverified'] == ['algorithm', 'use']
+
+
+def test_only_the_unreported_one_is_named(run):
+    key = _documented_key(RSA_KEY)
+    key['use'] = 'sig'   # a server that reports use but not alg
+    client = FakeClient([api_jwk('signing', key)])
+    result = run(dict(RSA_TASK, use='signature'), client)
+    assert result['unverified'] == ['algorithm']
+    assert len(warnings(result)) == 1 and "algorithm 'RS256'" in warnings(result)[0]
+    assert 'use' not in warnings(result)[0].split('(')[1]
+
+
+def test_reported_use_and_algorithm_are_compared_without_a_warning(run):
+    client = FakeClient([api_jwk('signing', RSA_KEY)])
+    result = run(dict(RSA_TASK, use='signature'), client)
+    assert result['changed'] is False and 'unverified' not in result and 'warnings' not in result
+    result = run(dict(RSA_TASK, algorithm='PS256'), FakeClient([api_jwk('signing', RSA_KEY)]))
+    assert result['failed'] is True and result['differences'] == ['alg: the server has RS256, the task asks for PS256']
+
+
+def test_a_task_that_sets_no_use_or_algorithm_has_nothing_unverified(run):
+    client = FakeClient([api_jwk('signing', _documented_key(RSA_KEY))])
+    result = run(dict(name='signing', key_type='RSA', key_size=2048), client)
+    assert result['changed'] is False and 'unverified' not in result and 'warnings' not in result
+
+
+def test_a_replaced_jwk_has_nothing_unverified(run):
+    client = FakeClient([api_jwk('signing', _documented_key(RSA_KEY))])
+    result = run(dict(RSA_TASK, use='signature', regenerate='always'), client)
+    assert [c[0] for c in client.writes] == ['DELETE', 'POST']
+    assert 'unverified' not in result and warnings(result) == []
+
+
+@pytest.mark.parametrize('source, options', [
+    ('certificate', dict(certificate_name='c', environment='production')),
+    ('public_key', dict(key_name='k', environment='production')),
+    ('private_key', dict(key_name='k', environment='production')),
+    ('keystore', dict(keystore_name='ks', alias='a', environment='production')),
+])
+def test_kid_is_refused_for_stored_sources_before_any_request(run, source, options):
+    client = FakeClient()
+    task = dict(options, name='derived', source=source, use='signature', algorithm='RS256', kid='k-1')
+    result = run(task, client)
+    assert result['failed'] is True and client.calls == [] and result['_client_built'] is False
+    assert result['problems'] == ["kid does not apply to source %r (it applies to source: generate, jwk, url)" % source]
 
 
 # ---- absent ----------------------------------------------------------------------------------
