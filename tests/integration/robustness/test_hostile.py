@@ -199,6 +199,17 @@ def _outcome(run, name):
     return True, changed, ' | '.join(msgs), res
 
 
+def _fragment_leaks(text, secrets, length=16):
+    """The names of the secrets of which any piece of ``length`` characters occurs in text: a
+    truncated echo repeats no whole secret, so a whole-string grep alone would miss it."""
+    grams = {}
+    for desc, value in secrets.items():
+        for i in range(len(value or '') - length + 1):
+            grams.setdefault(value[i:i + length], desc)
+    return sorted(set(grams[text[i:i + length]] for i in range(len(text) - length + 1)
+                      if text[i:i + length] in grams))
+
+
 def _secrets(emu):
     found = {'API token': TOKEN, 'admin password': PASSWORD}
     state = emu.state()
@@ -296,7 +307,7 @@ def test_hostile(run_playbook, emulator, kind_name):
         problems.append('followed a redirect: %r' % emu.redirected())
     secrets = _secrets(emu)
     assert any(k.endswith('.d') for k in secrets) and imported['d'] in secrets.values()
-    found = leaks(run.output, secrets)
+    found = sorted(set(leaks(run.output, secrets)) | set(_fragment_leaks(run.output, secrets)))
     if found:
         problems.append('secrets in the -vvv output: %s' % ', '.join(found))
     if kind_name.startswith('echo') or kind_name.startswith('error-echo'):
@@ -316,7 +327,9 @@ def test_positive_controls(run_playbook, emulator):
             'name': 'h-key', 'project': 'h-get', 'key_type': 'EC', 'curve': 'P-256', 'regenerate': 'never',
             'return_private_key': True}}]}]), verbosity=3)
     assert leaks(run.output, _secrets(emu)) == ['h-get/h-key.d']
+    assert _fragment_leaks(run.output, _secrets(emu)) == ['h-get/h-key.d']
     assert key['d'] in run.output
+    assert _fragment_leaks('echo: ' + TOKEN[3:19] + ' ' + key['d'][:15], {'t': TOKEN, 'd': key['d']}) == ['t']
 
     # A truncated echo carries a fragment of the token that an exact-string mask cannot catch.
     emu.add_fault(method='GET', path='/jwks/$', action='echo', echo='truncated')
