@@ -28,7 +28,7 @@ import re
 import pytest
 import requests
 
-from robustness_lib import dangling_references, leaks, private_values, role_task
+from robustness_lib import dangling_references, leaks, role_task, server_secrets
 
 pytestmark = [pytest.mark.slow, pytest.mark.robustness]
 
@@ -211,16 +211,7 @@ def _fragment_leaks(text, secrets, length=16):
 
 
 def _secrets(emu):
-    found = {'API token': TOKEN, 'admin password': PASSWORD}
-    state = emu.state()
-    for i, tok in enumerate(state['tokens']):
-        found['issued token %d' % i] = tok
-    for pname, proj in state['projects'].items():
-        for user, cred in proj.get('credentials', {}).items():
-            if cred.get('password'):
-                found['credential password %s/%s' % (pname, user)] = cred['password']
-    found.update(private_values(emu))
-    return found
+    return server_secrets(emu, {'API token': TOKEN, 'admin password': PASSWORD})
 
 
 @pytest.fixture
