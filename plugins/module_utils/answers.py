@@ -228,6 +228,8 @@ def read_answer(resp, method, path, deadline, clock=time.monotonic):
     read = getattr(raw, 'read1', None) or raw.read
     chunks, size = [], 0
     try:
+        if _declared_length(resp) > MAX_BODY:
+            raise _too_large(method, path)
         while True:
             remaining = deadline - clock()
             if remaining <= 0:
@@ -244,12 +246,22 @@ def read_answer(resp, method, path, deadline, clock=time.monotonic):
                 break
             size += len(chunk)
             if size > MAX_BODY:
-                raise UnexpectedAnswer('the body is larger than %d bytes (16 MiB); refused' % MAX_BODY,
-                                       method=method, path=path)
+                raise _too_large(method, path)
             chunks.append(chunk)
     finally:
         resp.close()
     return Answer(resp.status_code, resp.headers, getattr(resp, 'reason', None), b''.join(chunks))
+
+
+def _too_large(method, path):
+    return UnexpectedAnswer('the body is larger than %d bytes (16 MiB); refused' % MAX_BODY, method=method, path=path)
+
+
+def _declared_length(resp):
+    try:
+        return int((getattr(resp, 'headers', None) or {}).get('Content-Length') or 0)
+    except (TypeError, ValueError, AttributeError):
+        return 0
 
 
 def _limit_wait(raw, seconds):

@@ -254,6 +254,18 @@ def test_a_body_over_16_mib_is_refused():
     assert resp.closed
 
 
+def test_a_declared_length_over_16_mib_is_refused_before_reading():
+    class Unread(object):
+        def read1(self, amt=-1, decode_content=True):
+            raise AssertionError('read although the declared length is too large')
+
+    resp = _Streamed(Unread())
+    resp.headers = {'Content-Length': str(MAX_BODY + 1)}
+    with pytest.raises(UnexpectedAnswer, match='larger than'):
+        read_answer(resp, 'GET', '/x/', deadline=float('inf'))
+    assert resp.closed
+
+
 def test_a_deadline_timeout_is_a_transient_timeout_for_the_client():
     client = make_client(TimeoutError('the answer was not complete within the timeout'), ok({'resultList': []}), timeout=3)
     assert client.list_jwks() == []
