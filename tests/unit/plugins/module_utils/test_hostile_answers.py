@@ -11,9 +11,19 @@ import json
 
 import pytest
 
+from ansible.module_utils.basic import AnsibleModule
+from ansible.module_utils.testing import patch_module_args
+
 from ansible_collections.apinizer.apiops.plugins.module_utils.answers import MAX_BODY, Answer, read_answer
 from ansible_collections.apinizer.apiops.plugins.module_utils.apinizer_module import warn_retries
-from ansible_collections.apinizer.apiops.plugins.module_utils.connection import plain_http_to_remote, url_problem
+from ansible_collections.apinizer.apiops.plugins.module_utils.client import ApinizerClient
+from ansible_collections.apinizer.apiops.plugins.module_utils.connection import (
+    CONNECTION_MUTUALLY_EXCLUSIVE,
+    CONNECTION_REQUIRED_TOGETHER,
+    connection_argument_spec,
+    plain_http_to_remote,
+    url_problem,
+)
 from ansible_collections.apinizer.apiops.plugins.module_utils.errors import ApinizerError, UnexpectedAnswer
 from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_validation import jwk_problems
 from ansible_collections.apinizer.apiops.plugins.module_utils.masking import MASK, mask_text, request_secrets
@@ -315,3 +325,47 @@ def test_a_post_whose_answer_was_lost_but_landed_warns_that_the_deployment_is_un
     warn_retries(module, client)
     assert module.warnings == ['The answer to POST /projects/demo/jwks/ was lost; the write landed (read back), but '
                                'its deployment result is unknown: check the environments of the project.']
+
+
+# ---- transport, through a module's options -----------------------------------------------------
+
+class _NoSession(object):
+    def request(self, *args, **kwargs):
+        raise AssertionError('no HTTP request expected while building the client')
+
+
+def _from_module(args, capsys):
+    """(warnings, None) after building the client from ``args``, or (None, failure message)."""
+    with patch_module_args(args):
+        module = AnsibleModule(argument_spec=connection_argument_spec(), mutually_exclusive=CONNECTION_MUTUALLY_EXCLUSIVE,
+                               required_together=CONNECTION_REQUIRED_TOGETHER)
+        warnings = []
+        module.warn = warnings.append
+        try:
+            ApinizerClient.from_module(module, session=_NoSession())
+        except SystemExit:
+            return None, json.loads(capsys.readouterr().out)['msg']
+    return warnings, None
+
+
+@pytest.mark.parametrize('auth, secret', [
+    (dict(apinizer_token='tok-0a1b2c3d'), 'token'),
+    (dict(apinizer_username='admin', apinizer_password='pw-0a1b2c3d'), 'password'),
+])
+def test_a_secret_over_plain_http_to_a_remote_host_warns_once(monkeypatch, capsys, auth, secret):
+    for name in ('APINIZER_TOKEN', 'APINIZER_USERNAME', 'APINIZER_PASSWORD'):
+        monkeypatch.delenv(name, raising=False)
+    warnings, failed = _from_module(dict(auth, apinizer_url='http://mgr.example.com', project='p'), capsys)
+    assert failed is None
+    assert warnings == ['apinizer_url uses plain http:// to mgr.example.com: the %s is sent unencrypted. '
+                        'Use https://.' % secret]
+    warnings, failed = _from_module(dict(auth, apinizer_url='http://127.0.0.1:8080', project='p'), capsys)
+    assert warnings == []
+
+
+def test_a_url_with_userinfo_fails_before_the_validate_certs_warning_could_print_it(monkeypatch, capsys):
+    monkeypatch.delenv('APINIZER_TOKEN', raising=False)
+    warnings, failed = _from_module(dict(apinizer_url='https://admin:s3cr3t-pass@mgr.example.com', project='p',
+                                         apinizer_token='tok-0a1b2c3d', validate_certs=False), capsys)
+    assert warnings is None and failed.startswith('apinizer_url must not carry a user name or password')
+    assert 's3cr3t' not in failed and 'admin' not in failed
