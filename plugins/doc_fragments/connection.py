@@ -19,6 +19,10 @@ options:
         with C(/apiops) is used as is.
       - If not set, the value of the E(APINIZER_URL) environment variable is used.
       - Required, either as this option or as E(APINIZER_URL).
+      - A URL with a user name or password before the host (C(https://user:pass@host)) is refused
+        without being repeated; use O(apinizer_token) or O(apinizer_username)/O(apinizer_password).
+      - With C(http://) to a host other than loopback the module warns once per task that the
+        token or password travels unencrypted.
     type: str
   apinizer_token:
     description:
@@ -65,7 +69,10 @@ options:
     type: path
   timeout:
     description:
-      - Seconds to wait for each HTTP request (connect and read) before it counts as failed.
+      - Seconds each HTTP request may take as a whole (connecting, waiting for the answer and
+        reading its full body) before it counts as failed. The body is streamed against this
+        deadline, so a server that sends its answer slowly, a byte at a time, is cut off at it.
+      - An answer body larger than 16 MiB is refused (the task fails) and never read whole.
     type: float
     default: 30
   retries:
@@ -87,8 +94,19 @@ notes:
     a transient failure the module first reads the object back and only re-sends the request
     when the write did not land. The module warns when it had to retry.
   - The Management API reports a missing JWK or credential as HTTP 400 with a "not found"
-    message rather than 404; the modules treat both as "absent". An unknown project is an
-    error, never "absent".
+    message rather than 404. A JWK or credential counts as absent only when the answer says
+    that this JWK or credential is not found; every other 400 or 404 (an unknown project in
+    any of its documented spellings, a bare 404) fails the task with the server's text.
+  - Redirects are never followed; any C(3xx) answer fails the task, naming the status and the
+    scheme and host of its C(Location). No request is re-sent anywhere else.
+  - Answers are validated, never guessed. A C(200) with C(success) V(false), a list or read
+    without a C(resultList) list of objects, and a read answered with a JWK of another name
+    fail with C(unexpected answer from <method> <path>) and what was wrong.
+  - JWK names, user names and project names must not be empty, C(.) or C(..), or contain a
+    space (the API does not allow spaces in names); other characters are percent-encoded.
   - The token, the password and request bodies never appear in results, warnings or error
-    messages; an API error message that echoes the token or password shows C(********).
+    messages. Every piece of server text (error texts, validation errors, deployment and
+    environment messages) is masked first. This masks the token, the password and the
+    private members of the task's keys, also JSON- or URL-escaped, and every fragment of 16
+    or more characters of them, as C(********).
 '''

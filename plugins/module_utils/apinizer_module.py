@@ -32,13 +32,18 @@ from ansible_collections.apinizer.apiops.plugins.module_utils.connection import 
     connection_argument_spec,
 )
 from ansible_collections.apinizer.apiops.plugins.module_utils.deployment import deployment_failed, deployment_report
+from ansible_collections.apinizer.apiops.plugins.module_utils.names import NAME_OPTIONS, name_option_problems
 
 
 def warn_retries(module, client):
-    """Warn with the number of transient failures the client retried, if any."""
-    warning = client.retry_warning() if client is not None else None
-    if warning:
-        module.warn(warning)
+    """Warn with the number of transient failures the client retried, and about every write whose
+    answer was lost (its deployment result is unknown), if any."""
+    if client is None:
+        return
+    # getattr: a stand-in client (unit tests) may predate lost answers.
+    for warning in [client.retry_warning()] + getattr(client, 'lost_answer_warnings', list)():
+        if warning:
+            module.warn(warning)
 
 
 def fail_module(module, client, result=None, **failure):
@@ -60,6 +65,9 @@ class ApinizerModule(AnsibleModule):
             **kwargs)
         self._client = None
         self._deployments = []  # (action, failed entry), judged once by exit()
+        problems = name_option_problems(self.params, [o for o in NAME_OPTIONS if o in self.argument_spec])
+        if problems:
+            self.fail_json(msg='Invalid name: %s.' % '; '.join(problems), problems=problems)
 
     @property
     def client(self):

@@ -27,14 +27,18 @@ from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.apinizer.apiops.plugins.module_utils.answers import (
     exception_error,
+    read_answer,
+    redirect_error,
     response_error,
     result_list,
+    result_named,
     success_body,
 )
-from ansible_collections.apinizer.apiops.plugins.module_utils.connection import client_settings
+from ansible_collections.apinizer.apiops.plugins.module_utils.connection import client_settings, url_problem
 from ansible_collections.apinizer.apiops.plugins.module_utils.credentials import PURPOSES
 from ansible_collections.apinizer.apiops.plugins.module_utils.deployment import parse_deployment
 from ansible_collections.apinizer.apiops.plugins.module_utils.errors import ApinizerError
+from ansible_collections.apinizer.apiops.plugins.module_utils.names import name_problem
 from ansible_collections.apinizer.apiops.plugins.module_utils.masking import (
     mask_text,
     request_secrets,
@@ -76,7 +80,11 @@ LANDED = _Landed()
 
 
 def _quote(value):
-    return quote('%s' % value, safe='')
+    # ApinizerModule already failed on a bad name option; this guards every other caller.
+    problem = name_problem(value)
+    if problem:
+        raise ValueError('a name in a request path %s, got %r' % (problem, value))
+    return quote(value, safe='')
 
 
 class ApinizerClient(object):
@@ -86,6 +94,8 @@ class ApinizerClient(object):
                  ca_path=None, timeout=30, retries=3, sleep=time.sleep, session=None):
         if not url:
             raise ValueError('apinizer_url is required')
+        if url_problem(url):
+            raise ValueError(url_problem(url))
         if token and username:
             raise ValueError('apinizer_token and apinizer_username are mutually exclusive')
         if not token and not (username and password):
@@ -115,6 +125,8 @@ class ApinizerClient(object):
         self.request_count = 0
         self.retries_used = 0
         self.sleeps = []  # every backoff delay chosen, in order (0 included); for tests and debugging
+        self.lost_answers = []  # 'POST /path' of each write that landed while its answer was lost
+        self._clock = time.monotonic
 
     # ---- construction from a module -------------------------------------------------------
 
@@ -127,6 +139,9 @@ class ApinizerClient(object):
         settings.update(kwargs)
         client = cls(**settings)
         client.project = module.params['project']
+        # What the task marked no_log (token, password, private members of its keys) is masked,
+        # fragments included, in every piece of server text.
+        client.add_secrets(v for v in module.no_log_values if isinstance(v, str) and len(v) >= 6)
         return client
 
     # ---- helpers for modules ----------------------------------------------------------------
@@ -138,6 +153,15 @@ class ApinizerClient(object):
         return '%d transient failure%s %s retried' % (
             self.retries_used, '' if self.retries_used == 1 else 's',
             'was' if self.retries_used == 1 else 'were')
+
+    def lost_answer_warnings(self):
+        """One warning per write that landed although its answer was lost."""
+        return ['The answer to %s was lost; the write landed (read back), but its deployment result '
+                'is unknown: check the environments of the project.' % line for line in self.lost_answers]
+
+    def add_secrets(self, values):
+        """Also mask ``values`` (and their fragments) in every piece of server text."""
+        self._secrets.update(v for v in values if v)
 
     def secrets(self, extra=()):
         """Every secret this client knows (token, password) in every escaped form, plus ``extra``
@@ -188,8 +212,13 @@ class ApinizerClient(object):
         self._secrets.add(token)
 
     def _send(self, method, path, json_body, form, auth):
+        """One HTTP exchange, bounded as a whole by ``timeout``; returns an answers.Answer."""
         headers = self._headers(json_body is not None, auth)
-        kwargs = dict(headers=headers, timeout=self.timeout, verify=self.verify)
+        deadline = self._clock() + self.timeout
+        # Never follow a redirect (it would re-send a private key or a password elsewhere), and
+        # stream the body so that the deadline and the size limit apply to it (answers.read_answer).
+        kwargs = dict(headers=headers, timeout=self.timeout, verify=self.verify,
+                      allow_redirects=False, stream=True)
         if json_body is not None:
             kwargs['json'] = json_body
         if form is not None:
@@ -200,8 +229,13 @@ class ApinizerClient(object):
             # per-request InsecureRequestWarning would only spam stderr.
             with warnings.catch_warnings():
                 warnings.filterwarnings('ignore', message='Unverified HTTPS request')
-                return self.session.request(method, self.base_url + path, **kwargs)
-        return self.session.request(method, self.base_url + path, **kwargs)
+                resp = self.session.request(method, self.base_url + path, **kwargs)
+        else:
+            resp = self.session.request(method, self.base_url + path, **kwargs)
+        if 300 <= resp.status_code < 400:
+            resp.close()
+            return resp
+        return read_answer(resp, method, path, deadline, self._clock)
 
     def _delay(self, retry_index, err):
         retry_after = getattr(err, 'retry_after', None)
@@ -232,8 +266,10 @@ class ApinizerClient(object):
             except _TRANSPORT_ERRORS as exc:
                 err = exception_error(exc, method, path, self.secrets(extra), self.timeout)
             else:
-                if resp.status_code < 400:
+                if resp.status_code < 300:
                     return success_body(resp, method, path, self.secrets(extra))
+                if resp.status_code < 400:
+                    raise redirect_error(resp, method, path)
                 err = response_error(resp, method, path, self.secrets(extra), self.username)
 
             if attempt > 0:
@@ -242,7 +278,7 @@ class ApinizerClient(object):
                     return LANDED
                 # A re-sent POST answering "already exists": the earlier attempt landed late.
                 if landed is not None and err.is_already_exists() and landed():
-                    return LANDED
+                    return self._landed(method, path)
             if not err.transient:
                 raise err
             last = attempt >= self.retries
@@ -252,7 +288,7 @@ class ApinizerClient(object):
                 if not last:
                     self._wait(self._delay(attempt, err))
                 if landed():
-                    return LANDED
+                    return self._landed(method, path)
                 if last:
                     raise err
             elif method in RETRIED_METHODS or resend_post:
@@ -263,6 +299,10 @@ class ApinizerClient(object):
                 raise err
             attempt += 1
             self.retries_used += 1
+
+    def _landed(self, method, path):
+        self.lost_answers.append('%s %s' % (method, path))
+        return LANDED
 
     @staticmethod
     def _deployment(body):
@@ -276,18 +316,19 @@ class ApinizerClient(object):
         return '/projects/%s/jwks/' % _quote(self._project(project))
 
     def list_jwks(self, project=None):
-        return result_list(self._request('GET', self._jwks_path(project)))
+        path = self._jwks_path(project)
+        return result_list(self._request('GET', path), 'GET', path)
 
     def get_jwk(self, name, project=None):
+        """The JWK, or None only when the server says that this JWK is not found."""
         path = self._jwks_path(project) + '%s/' % _quote(name)
         try:
             body = self._request('GET', path)
         except ApinizerError as e:
-            if e.is_not_found() and not e.is_project_not_found():
+            if e.is_missing('jwk', name):
                 return None
             raise
-        items = result_list(body)
-        return items[0] if items else None
+        return result_named(body, 'GET', path, name)
 
     def create_jwk(self, body, project=None, landed=None):
         return self._deployment(self._request('POST', self._jwks_path(project), body=body,
@@ -303,7 +344,7 @@ class ApinizerClient(object):
 
     def delete_jwk(self, name, project=None):
         path = self._jwks_path(project) + '%s/' % _quote(name)
-        return self._deployment(self._request('DELETE', path, gone=_jwk_gone))
+        return self._deployment(self._request('DELETE', path, gone=lambda err: err.is_missing('jwk', name)))
 
     # ---- credentials ------------------------------------------------------------------------
 
@@ -317,7 +358,8 @@ class ApinizerClient(object):
         return purpose
 
     def list_credentials(self, project=None):
-        return result_list(self._request('GET', self._credentials_path(project)))
+        path = self._credentials_path(project)
+        return result_list(self._request('GET', path), 'GET', path)
 
     def assign_credential_jwk(self, username, purpose, jwk_name, project=None):
         path = self._credentials_path(project) + '%s/jwk/%s/%s/' % (
@@ -327,13 +369,7 @@ class ApinizerClient(object):
     def remove_credential_jwk(self, username, purpose, project=None):
         path = self._credentials_path(project) + '%s/jwk/%s/' % (
             _quote(username), self._purpose(purpose))
-        return self._deployment(self._request('DELETE', path, gone=_assignment_gone))
-
-
-def _jwk_gone(err):
-    return err.is_not_found() and not err.is_project_not_found()
-
-
-def _assignment_gone(err):
-    # The API answers 400 (with no documented text) when the assignment does not exist.
-    return err.status == 400 or _jwk_gone(err)
+        # The API answers 400 (with no documented text) when the assignment does not exist.
+        project = self._project(project)
+        return self._deployment(self._request(
+            'DELETE', path, gone=lambda err: err.is_nothing_assigned(username, project)))

@@ -14,7 +14,13 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import copy
+import ipaddress
 import os
+
+try:
+    from urllib.parse import urlsplit
+except ImportError:  # pragma: no cover - Python 2 controller/targets are not supported
+    from urlparse import urlsplit  # type: ignore
 
 from ansible.module_utils.basic import env_fallback
 
@@ -91,6 +97,37 @@ def resolve_credentials(params, environ, fail):
     return None, None, None, None
 
 
+def url_problem(url):
+    """Why ``url`` cannot be the manager URL, or None. Never repeats a user name or password
+    (userinfo) the URL may carry."""
+    try:
+        parts = urlsplit(url)
+        if parts.port == 0:  # .port raises ValueError for a port that is not a number
+            raise ValueError('port 0')
+    except ValueError:
+        return 'apinizer_url is not a valid URL (check its host and port).'
+    if '@' in parts.netloc:
+        return ('apinizer_url must not carry a user name or password before the host (user:password@); '
+                'use apinizer_token or apinizer_username/apinizer_password.')
+    if parts.scheme not in ('http', 'https') or not parts.hostname:
+        return 'apinizer_url must start with http:// or https:// and name a host, got %r.' % url
+    return None
+
+
+def plain_http_to_remote(url):
+    """True when ``url`` is http:// to a host other than loopback (secrets would cross a network in clear)."""
+    parts = urlsplit(url)
+    if parts.scheme != 'http':
+        return False
+    host = (parts.hostname or '').lower()
+    if host == 'localhost' or host.endswith('.localhost'):
+        return False
+    try:
+        return not ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return True
+
+
 def _number(params, option, default):
     value = params.get(option)
     return default if value is None else value
@@ -108,8 +145,9 @@ def client_settings(module):
         module.fail_json(msg='apinizer_url is required: set the apinizer_url option or the '
                              'APINIZER_URL environment variable to the manager base URL '
                              '(for example https://apinizer.example.com).')
-    if not (url.startswith('http://') or url.startswith('https://')):
-        module.fail_json(msg='apinizer_url must start with http:// or https://, got %r.' % url)
+    problem = url_problem(url)
+    if problem:
+        module.fail_json(msg=problem)
     if not params.get('project'):
         module.fail_json(msg='project is required: set the project option or the '
                              'APINIZER_PROJECT environment variable.')
@@ -129,6 +167,9 @@ def client_settings(module):
     ca_path = params.get('ca_path')
     if ca_path and validate_certs and not os.path.exists(ca_path):
         module.fail_json(msg='ca_path %s does not exist.' % ca_path)
+    if plain_http_to_remote(url):
+        module.warn('apinizer_url uses plain http:// to %s: the %s is sent unencrypted. Use https://.'
+                    % (urlsplit(url).hostname, 'token' if token else 'password'))
     if not validate_certs:
         module.warn('validate_certs is false: the TLS certificate of %s is not verified%s. '
                     'Use ca_path to trust a private CA instead.'

@@ -13,6 +13,12 @@ Whatever text it carries was masked before it got here (masking.py, by the clien
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import re
+
+_MISSING_LABELS = {'jwk': 'jwk (name: %s)', 'credential': 'credential (username: %s)'}
+_PROJECT_NOT_FOUND = re.compile(r"\s*project\s*(\(.*\)\s*was not found|not found for name|'.*'\s*not found)",
+                                re.IGNORECASE | re.DOTALL)
+
 
 class ApinizerError(Exception):
     """Any failure talking to the API: HTTP error, connection error, timeout, bad answer.
@@ -71,24 +77,39 @@ class ApinizerError(Exception):
     def __str__(self):
         return self._render()
 
-    def is_not_found(self):
-        """True for 404, or for the API's 400 'JWK (name: x) is not found!' style answers."""
-        if self.status == 404:
-            return True
-        return self.status == 400 and 'not found' in (self.error_description or '').lower()
+    def _text(self):
+        return ('%s %s' % (self.error_description or '', self.message or '')).lower()
+
+    def _says_not_found(self, *subjects):
+        """A 400/404 whose text says 'not found' and names one of ``subjects`` (case-insensitive)."""
+        text = self._text()
+        return (self.status in (400, 404) and 'not found' in text
+                and any(s and ('%s' % s).lower() in text for s in subjects))
+
+    def is_missing(self, kind, name):
+        """True only when the server says that *this* object is not found: 400/404 with
+        'JWK (name: <name>) is not found!' (kind 'jwk') or 'Credential (username: <name>) was not
+        found!' (kind 'credential'). Anything else (an unknown project in any of its documented
+        spellings, a bare 404, another object) is an error, never "missing"."""
+        return self._says_not_found(_MISSING_LABELS[kind] % name) and not self.is_project_not_found()
 
     def is_project_not_found(self):
-        """True when the *project* is unknown (or not accessible), not the named object."""
-        desc = self.error_description or ''
-        return self.status in (400, 404) and desc.startswith('Project(') and 'not found' in desc
+        """The *project* is unknown (or out of reach), in each documented spelling:
+        'Project(X) was not found or ...' (404), 'Project not found for name: (X)' (400) and
+        "Project 'X' not found" (404)."""
+        return self.status in (400, 404) and bool(_PROJECT_NOT_FOUND.match(self.error_description or ''))
 
     def is_already_exists(self):
         desc = (self.error_description or '').lower()
         return self.status in (400, 409) and ('already exist' in desc or self.error == 'duplicate_name')
 
-    def is_nothing_assigned(self):
-        """True for the documented 400 of removing a credential's JWK assignment that does not exist."""
-        return self.status == 400 and 'no jwk is assigned' in (self.error_description or '').lower()
+    def is_nothing_assigned(self, username=None, project=None):
+        """Removing an assignment: a 400 that names neither the credential nor the project as
+        missing means "nothing assigned" (the vendor documents the status, not the text). Any
+        mention of a missing credential or project (even loosely worded) is an error instead."""
+        return self.status == 400 and not (
+            self.is_project_not_found()
+            or self._says_not_found('credential', 'project', username, project))
 
     def fail_kwargs(self, doing=None):
         """Keyword arguments for module.fail_json(**e.fail_kwargs()); ``doing`` prefixes msg as "<doing> failed: ..."."""
@@ -98,3 +119,10 @@ class ApinizerError(Exception):
         if self.validation_errors:
             result['validation_errors'] = self.validation_errors
         return result
+
+
+class UnexpectedAnswer(ApinizerError):
+    """A 2xx (or 3xx) answer the client cannot trust: 'unexpected answer from <METHOD> <path>: <detail>'."""
+
+    def _render(self):
+        return 'unexpected answer from %s %s: %s' % (self.method, self.path, self.message)

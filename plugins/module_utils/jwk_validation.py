@@ -49,6 +49,7 @@ from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_vocabulary imp
     normalise_use,
     rfc_alg,
 )
+from ansible_collections.apinizer.apiops.plugins.module_utils.names import name_problem
 
 # which source each source specific option belongs to; kid is documented for generate, URL and
 # COPY_PASTE only, so a certificate, key or keystore task that sets one is refused (issue 12)
@@ -337,8 +338,10 @@ def jwk_problems(params, option_name=None):
     ``option_name(option)`` spells each option a message names (default: the option itself).
     """
     p = _Problems(option_name)
-    if params.get('name') is not None and not str(params['name']).strip():
-        p.add('name', '%s must not be empty' % p.n('name'))
+    if params.get('name') is not None and name_problem(params['name']):
+        p.add('name', '%s %s' % (p.n('name'), name_problem(params['name'])))
+    if params.get('kid') is not None and not str(params['kid']).strip():
+        p.add('kid', '%s must not be empty or only whitespace (leave it out to let the server choose)' % p.n('kid'))
     source = params.get('source')
     source = 'generate' if source is None else str(source).lower()
     if source not in SOURCES:

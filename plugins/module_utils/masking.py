@@ -6,7 +6,8 @@
 """Masking of secrets: what must never reach a result, a warning, an error or a log line.
 
 Owns MASK, the secrets a request body carries (request_secrets), mask_text() (THE function that
-masks a piece of server text: known secrets in every escaped form, PEM private keys) and
+masks a piece of server text: known secrets in every escaped form, every 16-character or longer
+fragment of one, PEM private keys) and
 mask_value() (the same over a JSON value), and narrow_jwk_no_log() (which members of a user's JWK
 AnsibleModule's no_log keeps masking). The secret JWK members come from jwk_vocabulary.PRIVATE_MEMBERS.
 """
@@ -34,6 +35,9 @@ _PEM_PRIVATE_KEY = re.compile(r'-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----.*?-----END
                               re.DOTALL)
 # Shorter values (an empty or one-letter member) would mask ordinary words.
 _MIN_SECRET_LENGTH = 6
+# Any piece this long of a secret is masked wherever it appears (random data never repeats
+# 16 characters by chance; shorter pieces would mask ordinary text).
+FRAGMENT_LENGTH = 16
 
 
 def secret_variants(secrets):
@@ -80,16 +84,48 @@ def request_secrets(json_body=None, form=None):
 
 
 def mask_text(text, secrets=()):
-    """``text`` with every secret of ``secrets`` (longest first) and every PEM private key replaced by MASK.
+    """``text`` with every secret of ``secrets`` (longest first), every fragment of FRAGMENT_LENGTH or
+    more characters of a secret, and every PEM private key replaced by MASK.
 
-    ``secrets`` should hold every escaped form (secret_variants, request_secrets). Not a string: returned as is.
+    ``secrets`` should hold every escaped form (secret_variants, request_secrets): a fragment of
+    an escaped form is then caught too. Not a string: returned as is.
     """
     if text is None or not isinstance(text, str):
         return text
     for secret in sorted(secrets, key=len, reverse=True):
         if secret and secret in text:
             text = text.replace(secret, MASK)
+    text = _mask_fragments(text, secrets)
     return _PEM_PRIVATE_KEY.sub(MASK, text)
+
+
+def _mask_fragments(text, secrets):
+    # A server that echoes a truncated request ("the first 100 characters of d") repeats no
+    # whole secret: mask every run of text made of FRAGMENT_LENGTH-character pieces of one.
+    grams = set()
+    for secret in secrets:
+        if secret and len(secret) >= FRAGMENT_LENGTH:
+            grams.update(secret[i:i + FRAGMENT_LENGTH] for i in range(len(secret) - FRAGMENT_LENGTH + 1))
+    if not grams or len(text) < FRAGMENT_LENGTH:
+        return text
+    covered_until, runs = -1, []
+    for start in range(len(text) - FRAGMENT_LENGTH + 1):
+        if text[start:start + FRAGMENT_LENGTH] in grams:
+            end = start + FRAGMENT_LENGTH
+            if runs and start <= covered_until:
+                runs[-1][1] = end
+            else:
+                runs.append([start, end])
+            covered_until = end
+    if not runs:
+        return text
+    out, last = [], 0
+    for start, end in runs:
+        out.append(text[last:start])
+        out.append(MASK)
+        last = end
+    out.append(text[last:])
+    return ''.join(out)
 
 
 def mask_value(value, secrets=()):

@@ -619,12 +619,12 @@ class JwkRun(object):
         self.write('update', self.module.client.update_jwk, self.name, build_update_body(self.params))
 
     def write(self, action, call, *args, **kwargs):
-        self.result['changed'] = True
         self.result['actions'].append(action)
-        if self.module.check_mode:
-            return
-        self.result['deployment'] = call(*args, **kwargs)
-        self.module.record_deployment(action, self.result['deployment'])
+        if not self.module.check_mode:
+            self.result['deployment'] = call(*args, **kwargs)
+            self.module.record_deployment(action, self.result['deployment'])
+        # Only once the server accepted it: a refused or unanswered write changed nothing.
+        self.result['changed'] = True
 
     # -- report --------------------------------------------------------------------------------
 

@@ -81,6 +81,21 @@ def private_values(emu):
     return values
 
 
+def server_secrets(emu, known):
+    """``known`` ({description: value}) plus every secret the emulator holds: each token it issued,
+    each credential password and each private JWK member (private_values)."""
+    found = dict(known)
+    state = emu.state()
+    for i, tok in enumerate(state['tokens']):
+        found['issued token %d' % i] = tok
+    for pname, proj in state['projects'].items():
+        for user, cred in proj.get('credentials', {}).items():
+            if cred.get('password'):
+                found['credential password %s/%s' % (pname, user)] = cred['password']
+    found.update(private_values(emu))
+    return found
+
+
 def leaks(text, secrets):
     """The names of the secrets (a {description: value} dict) that occur in text."""
     return sorted(desc for desc, value in secrets.items() if value and value in text)

@@ -107,6 +107,17 @@ MODULE_CASES = {
     'state-unknown': (JWK, dict(state='gone'), ['state']),
     'regenerate-unknown': (JWK, dict(regenerate='sometimes'), ['regenerate']),
     'name-empty': (JWK, dict(name=' '), ['name']),
+    # names that cannot be one path segment (issue 11): '.', '..' and spaces never reach the wire
+    'name-dot': (JWK, dict(name='.', state='absent'), ['name', "'.' or '..'"]),
+    'name-dot-dot': (JWK, dict(name='..'), ['name', "'.' or '..'"]),
+    'name-with-space': (JWK, dict(name='my key'), ['name', 'space']),
+    'kid-empty': (JWK, dict(source='jwk', jwk={'kty': 'oct', 'k': 'AAAAAAAAAAAAAAAAAAAAAA'}, kid=''), ['kid']),
+    'project-dot-dot': (INFO, dict(project='..'), ['project', "'.' or '..'"]),
+    'info-names-dot': (INFO, dict(names=['seed-ec', '.']), ['names', "'.' or '..'"]),
+    'jwk-name-dot-dot': (CRED, dict(username='api-user', purpose='validation', jwk_name='..'), ['jwk_name']),
+    'username-with-space': (CRED, dict(username='api user', purpose='validation', state='absent'), ['username', 'space']),
+    'url-with-userinfo': (INFO, dict(apinizer_url='http://admin:url-secret-0123456789@127.0.0.1:1'),
+                          ['apinizer_url', 'user name or password']),
     # credentials
     'purpose-unknown': (CRED, dict(username='api-user', purpose='signing', jwk_name='seed-ec'), ['purpose']),
     'purpose-missing': (CRED, dict(username='api-user', jwk_name='seed-ec'), ['purpose']),

@@ -20,7 +20,7 @@ import os
 
 import pytest
 
-from robustness_lib import leaks, private_values, role_task
+from robustness_lib import leaks, role_task, server_secrets
 
 pytestmark = [pytest.mark.slow, pytest.mark.robustness]
 
@@ -97,16 +97,8 @@ def _play(tasks):
 
 
 def _secrets(emu, tmp):
-    state = emu.state()
-    found = {'API token': TOKEN, 'admin password': PASSWORD, 'wrong token': WRONG_TOKEN,
-             'wrong password': WRONG_PASSWORD}
-    for i, tok in enumerate(state['tokens']):
-        found['issued token %d' % i] = tok
-    for pname, proj in state['projects'].items():
-        for user, cred in proj.get('credentials', {}).items():
-            if cred.get('password'):
-                found['credential password %s/%s' % (pname, user)] = cred['password']
-    found.update(private_values(emu))
+    found = server_secrets(emu, {'API token': TOKEN, 'admin password': PASSWORD, 'wrong token': WRONG_TOKEN,
+                                 'wrong password': WRONG_PASSWORD})
     for name in ('keypair.jwk', 'rotation.jwk'):
         path = os.path.join(tmp, name)
         if os.path.exists(path):

@@ -7,6 +7,7 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import io
 import json
 
 import pytest
@@ -24,6 +25,16 @@ PASSWORD = 'pw-S3cret!value'
 PRIVATE_D = 'private-member-d-value-XYZ'
 
 
+class FakeRaw(object):
+    """A streamed body, as urllib3's HTTPResponse reads it (read1 with decode_content)."""
+
+    def __init__(self, content):
+        self._buffer = io.BytesIO(content)
+
+    def read1(self, amt=-1, decode_content=True):
+        return self._buffer.read1(amt)
+
+
 class FakeResponse(object):
     def __init__(self, status=200, body=None, headers=None, text=None, reason=None):
         self.status_code = status
@@ -38,6 +49,14 @@ class FakeResponse(object):
                                  404: 'Not Found', 429: 'Too Many Requests', 500: 'Internal Server Error',
                                  502: 'Bad Gateway', 503: 'Service Unavailable',
                                  504: 'Gateway Timeout'}.get(status, '')
+
+    @property
+    def raw(self):
+        # A fresh stream per read: some tests queue the same response object several times.
+        return FakeRaw(self.content)
+
+    def close(self):
+        pass
 
     def json(self):
         return json.loads(self.content.decode('utf-8'))
@@ -98,30 +117,30 @@ def make_client(*answers, **kwargs):
 def test_paths_match_the_contract_with_trailing_slashes_and_quoted_names():
     client = make_client(
         ok({'success': True, 'resultList': []}),
-        ok({'success': True, 'resultList': [{'name': 'a b/c'}]}),
+        ok({'success': True, 'resultList': [{'name': 'a+b/c'}]}),
         deployed(), deployed(), deployed(), deployed(),
         ok({'success': True, 'resultList': []}),
         deployed(), deployed(),
     )
     client.list_jwks()
-    client.get_jwk('a b/c')
+    client.get_jwk('a+b/c')
     client.create_jwk({'name': 'n'})
-    client.generate_jwk({'name': 'n'}, project='other proj')
+    client.generate_jwk({'name': 'n'}, project='other~proj')
     client.update_jwk('x?y', {'description': 'd'})
     client.delete_jwk('x#1')
     client.list_credentials()
-    client.assign_credential_jwk('api user', 'validation', 'k/1')
-    client.remove_credential_jwk('api user', 'encryption')
+    client.assign_credential_jwk('api@user', 'validation', 'k/1')
+    client.remove_credential_jwk('api@user', 'encryption')
     assert client.session.lines() == [
         'GET /apiops/projects/demo/jwks/',
-        'GET /apiops/projects/demo/jwks/a%20b%2Fc/',
+        'GET /apiops/projects/demo/jwks/a%2Bb%2Fc/',
         'POST /apiops/projects/demo/jwks/',
-        'POST /apiops/projects/other%20proj/jwks/generate',
+        'POST /apiops/projects/other~proj/jwks/generate',
         'PUT /apiops/projects/demo/jwks/x%3Fy/',
         'DELETE /apiops/projects/demo/jwks/x%231/',
         'GET /apiops/projects/demo/credentials/',
-        'PUT /apiops/projects/demo/credentials/api%20user/jwk/validation/k%2F1/',
-        'DELETE /apiops/projects/demo/credentials/api%20user/jwk/encryption/',
+        'PUT /apiops/projects/demo/credentials/api%40user/jwk/validation/k%2F1/',
+        'DELETE /apiops/projects/demo/credentials/api%40user/jwk/encryption/',
     ]
 
 
@@ -398,7 +417,7 @@ def test_a_first_delete_answering_not_found_is_an_error():
     client = make_client(api_error(400, 'bad_request', 'JWK (name: k) is not found!'))
     with pytest.raises(ApinizerError) as info:
         client.delete_jwk('k')
-    assert info.value.is_not_found()
+    assert info.value.is_missing('jwk', 'k')
 
 
 # ---- not found ----------------------------------------------------------------------------------
@@ -408,9 +427,15 @@ def test_get_jwk_returns_none_for_the_documented_400_not_found():
     assert client.get_jwk('k') is None
 
 
-def test_get_jwk_returns_none_for_404():
-    client = make_client(api_error(404, 'not_found', 'no such thing'))
+def test_get_jwk_returns_none_for_a_404_that_names_the_jwk():
+    client = make_client(api_error(404, 'not_found', 'JWK (name: k) is not found!'))
     assert client.get_jwk('k') is None
+
+
+def test_a_bare_404_is_an_error_not_missing():
+    client = make_client(api_error(404, 'not_found', 'no such thing'))
+    with pytest.raises(ApinizerError, match='HTTP 404 not_found: no such thing'):
+        client.get_jwk('k')
 
 
 def test_get_jwk_raises_for_an_unknown_project():
@@ -421,20 +446,22 @@ def test_get_jwk_raises_for_an_unknown_project():
     assert info.value.is_project_not_found()
 
 
-@pytest.mark.parametrize('status, description, expected', [
-    (400, 'JWK (name: x) is not found!', True),
-    (400, 'JWK (name: x) is not found! Try create operation.', True),
-    (400, 'Credential (username: u) was not found!', True),
-    (404, None, True),
-    (400, 'JWK name can not be empty!', False),
-    (500, 'item not found in cache', False),
-    (401, 'user not found', False),
+@pytest.mark.parametrize('status, description, kind, name, expected', [
+    (400, 'JWK (name: x) is not found!', 'jwk', 'x', True),
+    (400, 'JWK (name: x) is not found! Try create operation.', 'jwk', 'x', True),
+    (404, 'JWK (name: x) is not found!', 'jwk', 'x', True),
+    (400, 'JWK (name: project-x) is not found!', 'jwk', 'project-x', True),
+    (400, 'Credential (username: u) was not found!', 'credential', 'u', True),
+    (400, 'JWK (name: other) is not found!', 'jwk', 'x', False),
+    (400, 'Credential (username: u) was not found!', 'jwk', 'u', False),
+    (404, None, 'jwk', 'x', False),
+    (400, 'JWK name can not be empty!', 'jwk', 'x', False),
+    (500, 'JWK (name: x) is not found!', 'jwk', 'x', False),
+    (401, 'user not found', 'jwk', 'x', False),
 ])
-def test_is_not_found(status, description, expected):
-    assert ApinizerError(status=status, error_description=description).is_not_found() is expected
+def test_is_missing_only_when_the_server_names_this_object(status, description, kind, name, expected):
+    assert ApinizerError(status=status, error_description=description).is_missing(kind, name) is expected
 
-
-# ---- error text ---------------------------------------------------------------------------------
 
 def test_error_string_matches_the_documented_shape():
     client = make_client(api_error(400, 'bad_request', 'JWK (name: x) is not found! Try create operation.'))
@@ -576,10 +603,14 @@ def test_connection_errors_show_the_reason_not_the_whole_url():
     (400, 'no jwk is assigned', True),
     (404, 'No JWK is assigned to credential (username: api-user) for validation!', False),
     (400, 'Credential (username: x) is not found!', False),
-    (400, None, False),
+    (400, 'Project not found for name: (demo)', False),
+    (400, 'the user api-user could not be found here, not found', False),
+    (400, None, True),
+    (400, 'Nothing to remove', True),
 ])
 def test_is_nothing_assigned(status, description, expected):
-    assert ApinizerError(status=status, error='bad_request', error_description=description).is_nothing_assigned() is expected
+    error = ApinizerError(status=status, error='bad_request', error_description=description)
+    assert error.is_nothing_assigned('api-user', 'demo') is expected
 
 
 class _ReportingModule(object):
@@ -599,8 +630,10 @@ class _ReportingModule(object):
 class _RetriedClient(object):
     def __init__(self, retries_used):
         self.retries_used = retries_used
+        self.lost_answers = []
 
     retry_warning = ApinizerClient.retry_warning
+    lost_answer_warnings = ApinizerClient.lost_answer_warnings
 
 
 @pytest.mark.parametrize('retries_used,expected', [

@@ -6,6 +6,7 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import io
 import json
 
 import pytest
@@ -61,6 +62,11 @@ class Response(object):
         self.headers = {}
         self.reason = 'Internal Server Error'
         self.content = json.dumps(body).encode('utf-8')
+        self.raw = io.BytesIO(self.content)
+        self.raw.read1 = lambda amt, decode_content=True, raw=self.raw: io.BytesIO.read1(raw, amt)
+
+    def close(self):
+        pass
 
     def json(self):
         return json.loads(self.content.decode('utf-8'))

@@ -10,6 +10,8 @@ __metaclass__ = type
 import json
 import os
 
+import io
+
 import pytest
 import yaml
 
@@ -296,7 +298,8 @@ def test_one_requests_session_serves_every_request_of_a_run(monkeypatch):
         used.append(self)
         response = requests.Response()
         response.status_code = 200
-        response._content = b'{"success": true, "resultList": []}'
+        response.raw = io.BytesIO(b'{"success": true, "resultList": []}')
+        response.raw.read1 = lambda amt, decode_content=True, raw=response.raw: io.BytesIO.read1(raw, amt)
         return response
 
     monkeypatch.setattr(requests.Session, 'request', request)

@@ -364,7 +364,9 @@ def test_hidden_remove_nothing_assigned_is_unchanged(run):
     failed, result = run(client, username='api-user', purpose='encryption', state='absent')
     assert not failed and result['changed'] is False
     assert client.writes == [('DELETE', 'api-user', 'encryption')]
-    assert warnings_of(result) == []
+    warnings = warnings_of(result)
+    assert len(warnings) == 1 and 'HTTP 400' in warnings[0]
+    assert NOTHING_ASSIGNED.format('api-user', 'encryption') in warnings[0]
 
 
 def test_hidden_remove_of_an_assignment_is_changed(run):
@@ -374,13 +376,27 @@ def test_hidden_remove_of_an_assignment_is_changed(run):
     assert client.credentials[1]['validationJwkName'] is None
 
 
-def test_other_400_on_remove_is_a_failure_not_unchanged(run):
+@pytest.mark.parametrize('description', [
+    'Credential (username: mobile-app) was not found!',
+    'Project not found for name: (demo)',
+    'The credential could not be found, not found',
+])
+def test_a_400_naming_the_credential_or_project_missing_fails_the_removal(run, description):
+    client = FakeClient(hide=True)
+    client.write_error = ApinizerError(status=400, error='bad_request', method='DELETE', path='/x/',
+                                       error_description=description)
+    failed, result = run(client, username='mobile-app', purpose='validation', state='absent')
+    assert failed and result['changed'] is False
+    assert description in result['msg']
+
+
+def test_any_other_400_on_remove_is_nothing_assigned_with_a_warning_quoting_it(run):
     client = FakeClient(hide=True)
     client.write_error = ApinizerError(status=400, error='bad_request', method='DELETE', path='/x/',
                                        error_description='Something else went wrong!')
     failed, result = run(client, username='mobile-app', purpose='validation', state='absent')
-    assert failed and result['changed'] is False
-    assert 'Something else went wrong!' in result['msg']
+    assert not failed and result['changed'] is False
+    assert any('Something else went wrong!' in w for w in warnings_of(result))
 
 
 def test_nothing_assigned_after_a_retried_delete_is_a_change(run):
