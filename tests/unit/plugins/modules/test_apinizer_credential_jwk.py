@@ -267,9 +267,12 @@ def test_an_unlisted_credential_is_removed_by_asking_the_server(run):
     assert not failed and result['changed'] is True
     assert client.calls == [('GET', 'credentials', 'demo'), ('DELETE', 'gateway-admin', 'validation')]
     assert warnings_of(result) == []   # the server's answer told the truth
-    # Nothing assigned any more: the server's answer makes it unchanged.
+    # Nothing assigned any more: the server's answer makes it unchanged, and the warning quotes
+    # the answer that was read as "nothing assigned" (the vendor documents no wording for it).
     failed, result = run(client, username='gateway-admin', purpose='validation', state='absent')
-    assert not failed and result['changed'] is False and warnings_of(result) == []
+    assert not failed and result['changed'] is False
+    assert [w for w in warnings_of(result) if 'No JWK is assigned to credential (username: gateway-admin)' in w
+            and 'nothing was assigned' in w] == warnings_of(result) and len(warnings_of(result)) == 1
     # Unknown to the server too: its refusal is the failure.
     failed, result = run(FakeClient(), username='ghost', purpose='validation', state='absent')
     assert failed and 'Credential (username: ghost) was not found!' in result['msg']
