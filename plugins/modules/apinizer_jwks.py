@@ -281,8 +281,8 @@ unchanged:
   type: list
   elements: str
   sample: ["partner-b-signing"]
-results:
-  description: One entry per JWK the task acted on or compared, in order.
+jwks:
+  description: One entry per JWK the task acted on or compared, in order (the listed items, then the deletions of V(overridden)).
   returned: when O(state) is not V(gathered)
   type: list
   elements: dict
@@ -428,7 +428,7 @@ class JwksRun(object):
         self.params = module.params
         self.state = module.params['state']
         self.result = dict((name, []) for name in OUTCOMES)
-        self.result.update(changed=False, results=[])
+        self.result.update(changed=False, jwks=[])
         self.items = []  # (params, current, decided, item result)
 
     def validate(self):
@@ -464,7 +464,7 @@ class JwksRun(object):
                 self.module.warn(left_alone_warning(params['name'], decided['differences']))
             self.add(params, current, decided)
         if refusals:
-            self.module.fail(self.result, msg=' '.join(refusals), results=self.results())
+            self.module.fail(self.result, msg=' '.join(refusals), jwks=self.jwks())
         if self.state == 'overridden':
             self.plan_deletions(by_name)
 
@@ -519,13 +519,13 @@ class JwksRun(object):
         done = ['%s %s' % (key, ', '.join(self.result[key])) for key in OUTCOMES[:4] if self.result[key]]
         return ' Written before it: %s.' % '; '.join(done) if done else ' Nothing was written before it.'
 
-    def results(self):
+    def jwks(self):
         return [dict(name=params['name'], outcome=outcome(item['actions']), actions=item['actions'],
                      differences=item['differences'], deployment=item['deployment'])
                 for params, unused, unused2, item in self.items]
 
     def report(self):
-        self.result['results'] = self.results()
+        self.result['jwks'] = self.jwks()
         if self.module._diff:
             self.result['diff'] = [dict(item['diff'], before_header=params['name'], after_header=params['name'])
                                    for params, unused, unused2, item in self.items if 'diff' in item]
