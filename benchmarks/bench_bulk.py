@@ -22,6 +22,7 @@ ones warn): no-op = 1 request at every N; create = 1 + N requests; at N=200 no-o
 from __future__ import absolute_import, division, print_function
 
 import argparse
+import json
 import os
 import signal
 import sys
@@ -70,6 +71,7 @@ def parse_args(argv=None):
     p.add_argument('--no-fail', action='store_true', help='report only: exit 0 anyway')
     p.add_argument('--venv', default=converge_args([]).venv, help='venv with ansible-core (default .venv)')
     p.add_argument('--keep', action='store_true', help='keep the work directory')
+    p.add_argument('--json', metavar='FILE', help='also write every figure to FILE as JSON')
     return p.parse_args(argv)
 
 
@@ -177,6 +179,9 @@ def main(argv=None):
         failed = [t for t in failed if not t['timing']]
     print('\n%d targets, %d failed; benchmark took %.0f s' % (len(bench.results['targets']), len(failed),
                                                            time.perf_counter() - started))
+    if opts.json:
+        with open(opts.json, 'w') as f:
+            json.dump(bench.results, f, indent=2, sort_keys=True)
     return 1 if failed and not opts.no_fail else 0
 
 
