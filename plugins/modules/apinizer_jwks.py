@@ -232,7 +232,7 @@ EXAMPLES = r"""
     - name: Keep exactly the gathered partner keys (a no-op right after gathering)
       apinizer.apiops.apinizer_jwks:
         state: overridden
-        config: "{{ current.gathered | selectattr('name', 'match', 'partner-') }}"
+        config: "{{ current.gathered | selectattr('name', 'match', 'partner-') | list }}"
         scope:
           prefix: partner-
         exclusive: true
