@@ -182,3 +182,10 @@ def test_a_failing_write_names_the_item_and_keeps_what_was_written(run):
     assert result['_failed'] and result['failed_item'] == 'b'
     assert result['created'] == ['a'] and 'c' not in client.jwks
     assert result['msg'].startswith('JWK b failed: ') and 'Written before it: created a.' in result['msg']
+
+
+def test_a_list_item_that_is_not_a_jwk_fails_before_any_write(run):
+    client = SetClient([])
+    client.list_jwks = lambda project=None: ['not-an-object']
+    result = run(dict(state='overridden', config=[], scope=dict(prefix=''), exclusive=True), client)
+    assert result['_failed'] and 'not a JWK with a name' in result['msg'] and client.calls == []
