@@ -39,8 +39,9 @@ attributes:
 options:
   config:
     description:
-      - The JWKs, each with the options of M(apinizer.apiops.apinizer_jwk) (except its O(state),
-        O(fail_on_deploy_error) and O(return_private_key)). See that module for the details of each option.
+      - The JWKs, each with the options of M(apinizer.apiops.apinizer_jwk) (except its
+        O(apinizer.apiops.apinizer_jwk#module:state), O(apinizer.apiops.apinizer_jwk#module:fail_on_deploy_error) and
+        O(apinizer.apiops.apinizer_jwk#module:return_private_key)). See that module for the details of each option.
       - Required unless O(state=gathered), where it must be left out.
       - With O(state=deleted) only O(config[].name) is used.
     type: list
@@ -306,6 +307,30 @@ jwks:
       type: list
       elements: dict
   sample: [{"name": "partner-a-signing", "outcome": "created", "actions": ["create"], "differences": [], "deployment": []}]
+deployment:
+  description:
+    - Per-environment result of every JWK's last write, in order, each entry with the JWK's name. Empty when
+      nothing was written.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: Name of the JWK written.
+      type: str
+      sample: partner-a-signing
+    environment:
+      description: Environment name.
+      type: str
+      sample: production
+    success:
+      description: Whether the write was deployed to that environment.
+      type: bool
+      sample: true
+    message:
+      description: The server's message for that environment.
+      type: str
+      sample: Deployed successfully
 failed_item:
   description: The name of the JWK whose write failed; the summary lists hold what was written before it.
   returned: when a write failed
@@ -428,7 +453,7 @@ class JwksRun(object):
         self.params = module.params
         self.state = module.params['state']
         self.result = dict((name, []) for name in OUTCOMES)
-        self.result.update(changed=False, jwks=[])
+        self.result.update(changed=False, jwks=[], deployment=[])
         self.items = []  # (params, current, decided, item result)
 
     def validate(self):
@@ -526,6 +551,8 @@ class JwksRun(object):
 
     def report(self):
         self.result['jwks'] = self.jwks()
+        self.result['deployment'] = [dict(entry, name=params['name'])
+                                     for params, unused, unused2, item in self.items for entry in item['deployment']]
         if self.module._diff:
             self.result['diff'] = [dict(item['diff'], before_header=params['name'], after_header=params['name'])
                                    for params, unused, unused2, item in self.items if 'diff' in item]
@@ -543,7 +570,7 @@ class JwksRun(object):
             problems = [message for unused, message in jwk_problems(entry)]
             if problems:
                 incomplete.append(dict(name=name, problems=problems))
-        return dict(changed=False, gathered=gathered, incomplete=incomplete,
+        return dict(changed=False, gathered=gathered, incomplete=incomplete, deployment=[],
                     **dict((name, []) for name in OUTCOMES))
 
 

@@ -189,3 +189,20 @@ def test_a_list_item_that_is_not_a_jwk_fails_before_any_write(run):
     client.list_jwks = lambda project=None: ['not-an-object']
     result = run(dict(state='overridden', config=[], scope=dict(prefix=''), exclusive=True), client)
     assert result['_failed'] and 'not a JWK with a name' in result['msg'] and client.calls == []
+
+
+def test_deployment_lists_every_write_with_its_jwk(run):
+    client = SetClient([ec('a', description='old')])
+    result = run(dict(config=[dict(name='a', description='new'), dict(name='b', curve='P-256')]), client)
+    assert [(e['name'], e['environment']) for e in result['deployment']] == [
+        ('a', 'production'), ('a', 'staging'), ('b', 'production'), ('b', 'staging')]
+
+
+def test_a_failed_environment_fails_the_task_naming_the_jwk(run):
+    failing = [{'environment': 'production', 'success': True, 'message': 'ok'},
+               {'environment': 'staging', 'success': False, 'message': 'staging is down'}]
+    client = SetClient([], deployment=failing)
+    result = run(dict(config=[dict(name='b', curve='P-256')]), client)
+    assert result['_failed'] and result['failed_environments'] == ['staging']
+    assert result['msg'] == 'JWKs were saved, but deployment failed in: staging: staging is down (create b)'
+    assert result['created'] == ['b']
