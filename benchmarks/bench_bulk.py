@@ -30,7 +30,7 @@ import time
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 
-from bench_converge import Bench, fmt_methods, machine, parse_args as converge_args  # noqa: E402
+from bench_converge import Bench, failed_targets, fmt_methods, machine, parse_args as converge_args  # noqa: E402
 
 TARGET_NOOP = 0.05
 TARGET_CREATE = 0.15
@@ -171,12 +171,7 @@ def main(argv=None):
         bench.close()
     bench.results['machine']['loadavg_at_end'] = ' '.join('%.2f' % x for x in os.getloadavg())
     report(bench.results)
-    failed = [t for t in bench.results['targets'] if not t['ok']]
-    if opts.timing_advisory:
-        for t in failed:
-            if t['timing']:
-                print('WARNING: timing target missed (advisory with --timing-advisory): %s' % t['target'])
-        failed = [t for t in failed if not t['timing']]
+    failed = failed_targets(bench.results, opts.timing_advisory)
     print('\n%d targets, %d failed; benchmark took %.0f s' % (len(bench.results['targets']), len(failed),
                                                            time.perf_counter() - started))
     if opts.json:
