@@ -7,9 +7,10 @@
 #
 # Extra arguments go to ansible-playbook unchanged. Against the emulator the project is seeded
 # with three old generations of demo-signing, so the first run visibly rotates (the newest is
-# older than 90 days), switches api-user and mobile-app, keeps the previous generation, keeps
-# the one partner-app still uses and retires the unused one; the second, identical run then
-# changes nothing.
+# older than 90 days), switches api-user and mobile-app, keeps the previous generation, and
+# (when the server reports assignments) keeps the one partner-app still uses and retires the
+# unused one; a server as documented does not report them, so both are kept, listed as not
+# verified unused. The second, identical run then changes nothing.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"

@@ -4,17 +4,32 @@
 #   bash scripts/test.sh                 # every stage, in order
 #   bash scripts/test.sh pytest lint     # only these stages (still bootstraps and builds first)
 #
+# The matrix (docs/tested-versions.md): ansible-core 2.19 on Python 3.11 (.venv, every tool),
+# 2.16 on Python 3.11 (.venv-2.16, the oldest supported) and 2.21 on Python 3.12+ (.venv-2.21,
+# the newest; an absolute path under $(pyenv root)/versions, never a pyenv shim).
 # Stages, in order:
-#   pytest         unit + contract + integration tests (pytest -n 2, pytest.ini at the repo root)
-#   sanity         ansible-test sanity, newest ansible-core (.venv), on the installed collection
-#   sanity-oldest  ansible-test sanity, oldest supported ansible-core (.venv-2.16), if bootstrapped
-#   units          ansible-test units on the installed collection
-#   lint           ansible-lint --profile production
-#   docs           antsibull-docs lint-collection-docs --plugin-docs, ansible-doc of every module/role
-#   changelog      antsibull-changelog lint, CHANGELOG.rst up to date, a trial release renders
-#   molecule       every scenario under extensions/molecule/
-#   extra          every executable scripts/stages/*.sh, in name order (plug-in point)
-# A stage whose inputs do not exist yet prints "SKIP <stage>: <reason>".
+#   pytest           unit + contract + integration tests on 2.19 (pytest -n 2, pytest.ini)
+#   sanity-2.19      ansible-test sanity on the installed collection (+ the integration targets)
+#   units            ansible-test units on the installed collection
+#   targets-2.19     ansible-test integration: tests/integration/targets/ against the emulator
+#   pytest-2.16      the pytest integration suite (robustness included) on 2.16: ansible-playbook,
+#                    modules and pytest all run from .venv-2.16
+#   sanity-2.16      ansible-test sanity on 2.16
+#   targets-2.16     ansible-test integration on 2.16
+#   pytest-2.21      the pytest integration suite on 2.21 (Python 3.12+)
+#   sanity-2.21      ansible-test sanity on 2.21
+#   targets-2.21     ansible-test integration on 2.21
+#   lint             ansible-lint --profile production
+#   docs             antsibull-docs lint-collection-docs --plugin-docs, ansible-doc of every module/role
+#   changelog        antsibull-changelog lint, CHANGELOG.rst up to date, a trial release renders
+#   galaxy-importer  galaxy-importer (.venv-importer) on the built tarball, ansible-test off:
+#                    fails on any WARNING or ERROR it prints
+#   molecule         every scenario under extensions/molecule/
+#   extra            every executable scripts/stages/*.sh, in name order (plug-in point)
+# A stage whose inputs do not exist yet prints "SKIP <stage>: <reason>"; a matrix stage whose
+# venv was not built prints SKIP with the reason outside CI and fails in CI (CI=true).
+# Stages run one after another: each already keeps both cores busy (pytest -n 2, ansible-test),
+# so running two at once only adds contention (bootstrap builds the venvs concurrently).
 # Stops at the first failing stage (APINIZER_KEEP_GOING=1 runs the rest anyway) and prints a
 # summary table; the exit status is non-zero when any stage failed.
 set -uo pipefail
@@ -22,7 +37,8 @@ set -uo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-ALL_STAGES=(pytest sanity sanity-oldest units lint docs changelog molecule extra)
+ALL_STAGES=(pytest sanity-2.19 units targets-2.19 pytest-2.16 sanity-2.16 targets-2.16
+            pytest-2.21 sanity-2.21 targets-2.21 lint docs changelog galaxy-importer molecule extra)
 SKIP_RC=77
 
 if [[ $# -gt 0 ]]; then
@@ -35,7 +51,6 @@ else
 fi
 
 VENV="$ROOT/.venv"
-VENV_OLDEST="$ROOT/.venv-2.16"
 COLLECTIONS="$ROOT/.build/collections"
 INSTALLED="$COLLECTIONS/ansible_collections/apinizer/apiops"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/apinizer-test.XXXXXX")"
@@ -81,35 +96,94 @@ PY
 }
 
 # ansible-test runs inside .../ansible_collections/<ns>/<name>; a private copy of the installed
-# tree holds exactly what ships and is safe from a concurrent rebuild of .build/.
+# tree holds exactly what ships and is safe from a concurrent rebuild of .build/. The
+# repository's ansible-test integration targets (tests/integration/targets, not shipped: they
+# need the emulator) are added to it, so sanity lints them too.
 TEST_TREE="$WORK/tree/ansible_collections/apinizer/apiops"
 test_tree() {
     if [[ ! -d "$TEST_TREE" ]]; then
         mkdir -p "$(dirname "$TEST_TREE")"
         cp -a "$INSTALLED" "$TEST_TREE"
+        if [[ -d tests/integration/targets ]]; then
+            mkdir -p "$TEST_TREE/tests/integration"
+            cp -a tests/integration/targets "$TEST_TREE/tests/integration/"
+        fi
     fi
     echo "$TEST_TREE"
+}
+
+# --- the matrix ------------------------------------------------------------------------------
+
+# venv_of CORE: the venv that holds ansible-core CORE.
+venv_of() {
+    if [[ "$1" == "2.19" ]]; then echo "$VENV"; else echo "$ROOT/.venv-$1"; fi
+}
+
+pyenv_root() {
+    if [[ -n "${PYENV_ROOT:-}" ]]; then echo "$PYENV_ROOT"
+    elif command -v pyenv >/dev/null 2>&1; then pyenv root
+    else echo "$HOME/.pyenv"; fi
+}
+
+# need_core CORE: the venv of CORE exists and holds that core; otherwise SKIP with the reason
+# (outside CI, or in CI where the machine has no interpreter for it) or fail (in CI).
+need_core() {
+    local core="$1" venv reason have
+    venv="$(venv_of "$core")"
+    if [[ -x "$venv/bin/ansible-test" ]]; then
+        have="$("$venv/bin/python" -c 'import ansible.release as r; print(".".join(r.__version__.split(".")[:2]))' 2>/dev/null)"
+        [[ "$have" == "$core" ]] && return 0
+        echo "$CURRENT: $venv holds ansible-core $have, not $core: rerun scripts/bootstrap.sh" >&2
+        return 1
+    fi
+    case "$core" in
+        2.16) reason="$venv not bootstrapped (APINIZER_SKIP_OLDEST=1?)" ;;
+        2.21)
+            if ! ls "$(pyenv_root)"/versions/3.1[2-9].*/bin/python3.1[2-9] >/dev/null 2>&1 && [[ -z "${APINIZER_PYTHON_NEWEST:-}" ]]; then
+                skip "no Python 3.12 or newer on this machine (looked under $(pyenv_root)/versions; set APINIZER_PYTHON_NEWEST): ansible-core 2.21 needs one"
+                return
+            fi
+            reason="$venv not bootstrapped (APINIZER_SKIP_NEWEST=1?)" ;;
+        *) reason="$venv not bootstrapped" ;;
+    esac
+    if [[ "${CI:-}" == "true" ]]; then
+        echo "$CURRENT: $reason; CI requires every core of the matrix" >&2
+        return 1
+    fi
+    skip "$reason"
+}
+
+# python_version VENV: "3.11", "3.12", ...
+python_version() {
+    "$1/bin/python" -c 'import sys; print("%d.%d" % sys.version_info[:2])'
 }
 
 stage_pytest() {
     "$VENV/bin/python" -m pytest -n 2 -q -p no:cacheprovider
 }
 
-run_sanity() {
-    local venv="$1" tree
-    write_get_pip_shim "$venv" || return 1
-    tree="$(test_tree)"
-    "$venv/bin/ansible-test" --version
-    (cd "$tree" && "$venv/bin/ansible-test" sanity --python 3.11 --color no)
+# The pytest integration suite (robustness included) with pytest, ansible-playbook and the
+# modules all from the core's venv (tests/integration/conftest.py runs the ansible-playbook next
+# to sys.executable and uses sys.executable as the module interpreter). Units and contract tests
+# do not depend on the core: they run once, in the pytest stage.
+stage_pytest_core() {
+    local core="$1" venv
+    need_core "$core" || return
+    venv="$(venv_of "$core")"
+    "$venv/bin/ansible" --version | head -2
+    "$venv/bin/python" -m pytest -n 2 -q -p no:cacheprovider tests/integration
 }
 
 stage_sanity() {
-    run_sanity "$VENV"
-}
-
-stage_sanity_oldest() {
-    [[ -x "$VENV_OLDEST/bin/ansible-test" ]] || { skip ".venv-2.16 not bootstrapped (APINIZER_SKIP_OLDEST=1?)"; return; }
-    run_sanity "$VENV_OLDEST"
+    local core="$1" venv tree
+    need_core "$core" || return
+    venv="$(venv_of "$core")"
+    write_get_pip_shim "$venv" || return 1
+    tree="$(test_tree)"
+    "$venv/bin/ansible-test" --version
+    # --python equal to the venv's own version makes ansible-test use the venv's interpreter
+    # (sys.executable), never a pyenv shim.
+    (cd "$tree" && "$venv/bin/ansible-test" sanity --python "$(python_version "$venv")" --color no)
 }
 
 stage_units() {
@@ -122,6 +196,29 @@ stage_units() {
     write_get_pip_shim "$VENV" || return 1
     # Local units need --requirements (else pytest lacks -n); all are already in .venv.
     (cd "$tree" && ansible-test units --python 3.11 --requirements --color no)
+}
+
+# ansible-test integration --local: every target of tests/integration/targets on this core,
+# the modules under the venv's python (it has requests and cryptography). ansible-test passes
+# no environment variable through, so integration_config.yml (its documented way, read as
+# extra vars) tells setup_emulator where the emulator's source is and which python runs it.
+stage_targets() {
+    local core="$1" venv tree py
+    need_core "$core" || return
+    [[ -d tests/integration/targets ]] || { skip "no tests/integration/targets"; return; }
+    venv="$(venv_of "$core")"
+    tree="$(test_tree)"
+    py="$(python_version "$venv")"
+    cat > "$tree/tests/integration/integration_config.yml" <<YAML
+---
+# Written by scripts/test.sh for ansible-test integration (setup_emulator target).
+apinizer_emulator_source: $ROOT/emulator
+apinizer_emulator_python: $venv/bin/python
+YAML
+    "$venv/bin/ansible-test" --version
+    # APINIZER_TARGETS="a b" runs only those targets (while developing one).
+    # shellcheck disable=SC2086
+    (cd "$tree" && "$venv/bin/ansible-test" integration --local --python "$py" --color no ${APINIZER_TARGETS:-})
 }
 
 stage_lint() {
@@ -180,6 +277,54 @@ stage_changelog() {
     echo "trial release $version renders $(grep -c '^- ' "$copy/CHANGELOG.rst") entries"
 }
 
+# galaxy-importer: what Galaxy / Automation Hub run on an upload (ansible-doc, ansible-lint,
+# metadata and content checks), on the tarball build.sh made. ansible-test is off (it would
+# want a container; sanity runs in its own stages). Any WARNING or ERROR line fails the stage.
+stage_galaxy_importer() {
+    local venv="$ROOT/.venv-importer" tarball dir="$WORK/importer" out rc=0
+    if [[ ! -x "$venv/bin/python" ]]; then
+        [[ "${CI:-}" == "true" ]] && { echo "$venv is missing; CI requires galaxy-importer" >&2; return 1; }
+        skip "$venv not bootstrapped (APINIZER_SKIP_IMPORTER=1?)"
+        return
+    fi
+    tarball="$(ls "$ROOT"/.build/dist/apinizer-apiops-*.tar.gz 2>/dev/null | head -1)"
+    [[ -n "$tarball" ]] || { echo "no tarball in .build/dist: build.sh did not run" >&2; return 1; }
+    mkdir -p "$dir"
+    cat > "$dir/galaxy-importer.cfg" <<'CFG'
+[galaxy-importer]
+RUN_ANSIBLE_TEST = False
+RUN_ANSIBLE_DOC = True
+RUN_ANSIBLE_LINT = True
+LOG_LEVEL_MAIN = INFO
+CFG
+    "$venv/bin/python" -m pip show galaxy-importer 2>/dev/null | grep -E '^Version:' | sed 's/^/galaxy-importer /'
+    out="$dir/importer.out"
+    # cwd: it writes importer_result.json there. PATH: its own ansible-doc / ansible-lint.
+    (cd "$dir" && GALAXY_IMPORTER_CONFIG="$dir/galaxy-importer.cfg" PATH="$venv/bin:$PATH" \
+        "$venv/bin/python" -m galaxy_importer.main "$tarball") > "$out" 2>&1 || rc=$?
+    cat "$out"
+    [[ $rc -eq 0 ]] || { echo "galaxy-importer exited $rc" >&2; return 1; }
+    if grep -nE '^(WARNING|ERROR|CRITICAL)|Traceback' "$out"; then
+        echo "galaxy-importer printed the warnings or errors above" >&2
+        return 1
+    fi
+    grep -q '^Importer processing completed successfully' "$out" \
+        || { echo "galaxy-importer did not report a successful import" >&2; return 1; }
+    # What Galaxy shows as the supported range must be meta/runtime.yml's.
+    "$venv/bin/python" - "$dir/importer_result.json" meta/runtime.yml <<'PY'
+import json
+import sys
+
+import yaml
+
+result = json.load(open(sys.argv[1]))
+want = yaml.safe_load(open(sys.argv[2]))['requires_ansible']
+if result.get('requires_ansible') != want:
+    sys.exit('importer_result.json requires_ansible %r != meta/runtime.yml %r' % (result.get('requires_ansible'), want))
+print('importer: %d content items, requires_ansible %s' % (len(result.get('contents', [])), want))
+PY
+}
+
 stage_molecule() {
     local scenarios=() d rc=0
     for d in extensions/molecule/*/; do
@@ -225,7 +370,14 @@ for CURRENT in "${STAGES[@]}"; do
     fi
     banner "stage: $CURRENT"
     t="$(now)"
-    "stage_${CURRENT//-/_}"
+    # <kind>-<core> stages (pytest-2.16, sanity-2.21, ...) call stage_<kind> <core>.
+    if [[ "$CURRENT" =~ ^(.*)-(2\.[0-9]+)$ ]]; then
+        kind="${BASH_REMATCH[1]}"
+        [[ "$kind" == pytest ]] && kind=pytest_core
+        "stage_${kind//-/_}" "${BASH_REMATCH[2]}"
+    else
+        "stage_${CURRENT//-/_}"
+    fi
     rc=$?
     secs="$(elapsed "$t" "$(now)")"
     R_NAME+=("$CURRENT"); R_SECONDS+=("$secs")
@@ -242,9 +394,9 @@ for CURRENT in "${STAGES[@]}"; do
 done
 
 banner "summary"
-printf '%-14s %-8s %8s\n' stage result seconds
+printf '%-16s %-8s %8s\n' stage result seconds
 for i in "${!R_NAME[@]}"; do
-    printf '%-14s %-8s %8s\n' "${R_NAME[$i]}" "${R_RESULT[$i]}" "${R_SECONDS[$i]}"
+    printf '%-16s %-8s %8s\n' "${R_NAME[$i]}" "${R_RESULT[$i]}" "${R_SECONDS[$i]}"
 done
 echo "total $(elapsed "$T0" "$(now)") s"
 echo "$skipped skipped, $(( ${#STAGES[@]} - passed - failed - skipped )) not run"

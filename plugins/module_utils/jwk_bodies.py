@@ -31,6 +31,7 @@ from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_vocabulary imp
     jose_to_enum,
     normalise_source,
     normalise_use,
+    rfc_alg,
 )
 
 
@@ -100,7 +101,8 @@ def build_create_body(params):
         if params.get('use') is not None and jwk.get('use') is None:
             jwk['use'] = USE_TO_MEMBER[normalise_use(params['use'])]
         if params.get('algorithm') is not None and jwk.get('alg') is None:
-            jwk['alg'] = canonical_algorithm(params['algorithm'])
+            # the JWK member takes RFC 7518's spelling ('dir'), never the API field's ('DIR')
+            jwk['alg'] = rfc_alg(params['algorithm'])
         body['jwkStr'] = json.dumps(jwk, separators=(',', ':'), sort_keys=True)
         return body
     body['environmentName'] = params['environment']

@@ -30,13 +30,14 @@ from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_vocabulary imp
     PRIVATE_MEMBERS,
     PRIVATE_MEMBERS_BY_KTY,
     THUMBPRINT_MEMBERS,
+    MEMBER_ALGORITHMS,
     USE_TO_MEMBER,
-    canonical_algorithm,
     curves_for,
     normalise_alg,
     normalise_curve,
     normalise_key_type,
     normalise_use,
+    rfc_alg,
     rfc_kty,
 )
 
@@ -94,18 +95,33 @@ def _check_key(key, where):
     use = key.get('use')
     if use is not None and use not in ('sig', 'enc'):
         problems.append('%s member use %r is not one of: sig, enc' % (where, use if isinstance(use, str) else None))
-    alg = key.get('alg')
-    if alg is not None and canonical_algorithm(alg) is None:
-        problems.append('%s member alg %r is not a known JOSE algorithm' % (where, alg if isinstance(alg, str) else None))
+    problems.extend(_alg_member_problems(key.get('alg'), where))
     kid = key.get('kid')
     if kid is not None and not isinstance(kid, str):
         problems.append('%s member kid must be a string' % where)
     return problems
 
 
-def _kid_label(key):
-    kid = key.get('kid') if isinstance(key, dict) else None
-    return kid if isinstance(kid, str) else '(key without kid)'
+def _alg_member_problems(alg, where):
+    """``alg`` must be a registered name, spelled as registered (it is case-sensitive, RFC 7515 4.1.1)."""
+    if alg is None or (isinstance(alg, str) and alg in MEMBER_ALGORITHMS):
+        return []
+    if not isinstance(alg, str):
+        return ['%s member alg must be a string' % where]
+    if rfc_alg(alg) is not None:
+        return ['%s member alg %r is spelled %r in the IANA JOSE registry (alg is case-sensitive)' % (where, alg, rfc_alg(alg))]
+    return ['%s member alg %r is not a registered JOSE algorithm (RFC 7518, RFC 8037, RFC 8812)' % (where, alg)]
+
+
+def _set_choices(keys):
+    """What a kid can select in a set: the kids, and honestly what happens to kid-less keys."""
+    kids = [k['kid'] for k in keys if isinstance(k, dict) and isinstance(k.get('kid'), str)]
+    kidless = len(keys) - len(kids)
+    text = ', '.join(kids) if kids else 'none (no key of the set has a kid)'
+    if kidless:
+        text += ('; %d key(s) without a kid cannot be selected from the set: pass such a key on its own '
+                 'as jwk (a JWK, not a JWK Set)' % kidless)
+    return text
 
 
 def parse_user_jwk(value, kid=None):
@@ -136,16 +152,15 @@ def parse_user_jwk(value, kid=None):
         keys = value['keys']
         if not isinstance(keys, list) or not keys:
             raise ValueError('jwk is a JWK Set whose keys member is not a non-empty list')
-        labels = [_kid_label(k) for k in keys]
         if kid is None:
             if len(keys) > 1:
-                raise ValueError('jwk is a JWK Set with %d keys: set kid to one of: %s' % (len(keys), ', '.join(labels)))
+                raise ValueError('jwk is a JWK Set with %d keys: set kid to one of: %s' % (len(keys), _set_choices(keys)))
             chosen = keys[0]
             where = 'jwk key'
         else:
             matches = [k for k in keys if isinstance(k, dict) and k.get('kid') == kid]
             if not matches:
-                raise ValueError("kid %r is not in the JWK Set; available: %s" % (kid, ', '.join(labels)))
+                raise ValueError("kid %r is not in the JWK Set; available: %s" % (kid, _set_choices(keys)))
             if len(matches) > 1:
                 raise ValueError("kid %r names %d keys of the JWK Set; kids must be unique" % (kid, len(matches)))
             chosen = matches[0]
@@ -155,7 +170,7 @@ def parse_user_jwk(value, kid=None):
         where = 'jwk'
         own = value.get('kid')
         if kid is not None and own is not None and own != kid:
-            raise ValueError("kid %r is not in the JWK; available: %s" % (kid, _kid_label(value)))
+            raise ValueError("kid %r is not in the JWK; available: %s" % (kid, own))
 
     problems = _check_key(chosen, where)
     if problems:
@@ -253,11 +268,56 @@ def api_jwk_to_jwk(api_jwk):
     if jwk.get('use') is not None:
         use = normalise_use(jwk['use'])
         jwk['use'] = USE_TO_MEMBER.get(use, jwk['use'])
-    if jwk.get('alg') is not None and canonical_algorithm(jwk['alg']) is None:
-        jwk['alg'] = normalise_alg(jwk['alg'])  # an enum spelling; a JOSE name (even RFC 'dir') stays as is
+    if jwk.get('alg') is not None and jwk['alg'] not in MEMBER_ALGORITHMS:
+        jwk['alg'] = normalise_alg(jwk['alg'])  # an enum or API spelling ('DIR') becomes the RFC one ('dir')
     if 'crv' in jwk:
         jwk['crv'] = normalise_curve(jwk['crv'])
     return jwk
+
+
+PUBLIC_ONLY = 'public only'
+PUBLIC_AND_PRIVATE = 'public and private'
+
+
+def key_part(jwk):
+    """Whether an RSA, EC or OKP JWK holds its private part; None for oct (``k`` is the whole key) or no JWK."""
+    if not isinstance(jwk, dict):
+        return None
+    kty = rfc_kty(jwk.get('kty'))
+    if kty not in ('RSA', 'EC', 'OKP'):
+        return None
+    return PUBLIC_AND_PRIVATE if any(jwk.get(m) not in (None, '') for m in PRIVATE_MEMBERS_BY_KTY[kty]) else PUBLIC_ONLY
+
+
+def _der_fingerprint(text):
+    """x5c entries are base64 DER (not base64url, RFC 7517 4.7): the SHA-256 of the DER, as x5t#S256 spells it."""
+    compact = re.sub(r'\s+', '', text)
+    try:
+        der = base64.b64decode(compact + '=' * (-len(compact) % 4), validate=True)
+    except (binascii.Error, ValueError):
+        der = compact.encode('utf-8')  # not base64: compared as written
+    return b64url_encode(hashlib.sha256(der).digest())
+
+
+def _normalise_member(member, value):
+    if member == 'key_ops':
+        ops = value if isinstance(value, list) else [value]
+        return ', '.join(sorted(set(str(op) for op in ops)))  # a set of operations (RFC 7517 4.3)
+    if member == 'x5c':
+        chain = value if isinstance(value, list) else [value]
+        return ', '.join(_der_fingerprint(str(cert)) for cert in chain)  # order counts: the key's own first
+    return str(value).strip().rstrip('=')  # x5t, x5t#S256: base64url, padding optional
+
+
+# descriptive members a gateway acts on, compared when both the task and the server have them
+COMPARED_MEMBERS = ('key_ops', 'x5c', 'x5t', 'x5t#S256')
+
+
+def member_facts(jwk):
+    """The COMPARED_MEMBERS a JWK has, normalised (key_ops as a sorted set, x5c as certificate fingerprints)."""
+    if not isinstance(jwk, dict):
+        return {}
+    return dict((m, _normalise_member(m, jwk[m])) for m in COMPARED_MEMBERS if jwk.get(m) not in (None, '', []))
 
 
 def key_size_of(jwk):
@@ -284,6 +344,19 @@ def publishable(jwk):
     if not jwk or jwk.get('kty') == 'oct':
         return None
     return strip_private(jwk)
+
+
+def duplicate_kids(api_jwks):
+    """{kid: [JWK names]} for every kid that more than one key of jwk_set(api_jwks) carries.
+
+    A verifier picks a key by kid (PyJWT, joserfc): with two keys under one kid it may pick the wrong one.
+    """
+    names = {}
+    for api_jwk in api_jwks:
+        key = publishable(public_jwk(api_jwk_to_jwk(api_jwk)))
+        if key is not None and isinstance(key.get('kid'), str):
+            names.setdefault(key['kid'], []).append(str(api_jwk.get('name')))
+    return dict((kid, found) for kid, found in names.items() if len(found) > 1)
 
 
 def jwk_set(api_jwks):

@@ -25,8 +25,11 @@ __metaclass__ = type
 
 from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_defaults import inferred_key_type, resolve_generate
 from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_material import (
+    PUBLIC_AND_PRIVATE,
     api_jwk_to_jwk,
+    key_part,
     key_size_of,
+    member_facts,
     parse_user_jwk,
     public_jwk,
     thumbprint,
@@ -48,7 +51,7 @@ def current_state(api_jwk):
     """Normalised facts of an API Jwk (or JwkSummary): absent facts are None."""
     api_jwk = api_jwk or {}
     jwk = api_jwk_to_jwk(api_jwk) or {}
-    return {
+    state = {
         'name': api_jwk.get('name'),
         'description': api_jwk.get('description'),
         'source': normalise_source(api_jwk.get('sourceType')),
@@ -60,7 +63,10 @@ def current_state(api_jwk):
         'curve': normalise_curve(jwk.get('crv')),
         'thumbprint': thumbprint(jwk) if jwk else None,
         'url': api_jwk.get('sourceUrl') or None,
+        'key_part': key_part(jwk),
     }
+    state.update(member_facts(jwk))
+    return state
 
 
 def _generate_state(params, facts):
@@ -87,6 +93,10 @@ def _given_jwk_state(params, facts):
     if 'alg' not in facts and jwk.get('alg') is not None:
         facts['alg'] = normalise_alg(jwk['alg'])
     facts['thumbprint'] = thumbprint(jwk)
+    # a private import must not be satisfied by a public-only copy; a public import by either
+    if key_part(jwk) == PUBLIC_AND_PRIVATE:
+        facts['key_part'] = PUBLIC_AND_PRIVATE
+    facts.update(member_facts(jwk))
 
 
 # option -> (field, normaliser): the facts a task states in so many words, whatever the source
@@ -171,6 +181,12 @@ FIELD_RULES = (
     FieldRule('kid', 'replace', _same),
     FieldRule('thumbprint', 'replace', _same),
     FieldRule('url', 'replace', _same),
+    # what a gateway needs of an imported JWK (issue 13): its private part, and the members it acts on
+    FieldRule('key_part', 'replace', _same),
+    FieldRule('key_ops', 'replace', _same),
+    FieldRule('x5c', 'replace', _same),
+    FieldRule('x5t', 'replace', _same),
+    FieldRule('x5t#S256', 'replace', _same),
 )
 REPLACE_FIELDS = tuple(rule.field for rule in FIELD_RULES if rule.change == 'replace')
 UPDATE_FIELDS = tuple(rule.field for rule in FIELD_RULES if rule.change == 'update')

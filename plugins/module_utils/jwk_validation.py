@@ -47,6 +47,7 @@ from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_vocabulary imp
     normalise_curve,
     normalise_key_type,
     normalise_use,
+    rfc_alg,
 )
 
 # which source each source specific option belongs to
@@ -137,6 +138,10 @@ def _check_algorithm_name(value, p):
               % (n('algorithm'), text, kt, ', '.join(fit)))
     elif enum_spelling(text) is not None:
         p.add('algorithm', "%s %r is not a JOSE name; use %r" % (n('algorithm'), text, ENUM_TO_JOSE[enum_spelling(text)]))
+    elif rfc_alg(text) is not None:
+        p.add('algorithm', "%s %r is a registered JOSE algorithm the API's algorithm field does not take; "
+              "a JWK may carry it in its own alg member (source jwk); allowed here: %s"
+              % (n('algorithm'), text, ', '.join(ALL_ALGORITHMS)))
     else:
         p.add('algorithm', "%s %r is not supported; allowed: %s" % (n('algorithm'), text, ', '.join(ALL_ALGORITHMS)))
     return None
@@ -277,7 +282,7 @@ def _validate_jwk_source(params, p):
     if alg is None:
         return
     own_alg = normalise_alg(jwk.get('alg'))
-    if own_alg is not None and own_alg != alg:
+    if own_alg is not None and own_alg != normalise_alg(alg):
         p.add('algorithm', "%s %r does not match the JWK's alg %r" % (n('algorithm'), alg, own_alg))
         return
     _check_alg_fit(alg, key_type, use or algorithm_use(alg), curve, key_size_of(jwk) if key_type == 'OCT' else None, p,

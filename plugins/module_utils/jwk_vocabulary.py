@@ -104,6 +104,25 @@ def _jose_to_enum_spelling(alg):
 
 
 ALL_ALGORITHMS = tuple(sorted(set(a for algs in ALGORITHMS.values() for a in algs)))
+
+# The API's algorithm field spells these differently from RFC 7518 (``alg`` is case-sensitive,
+# RFC 7515 4.1.1): the API's spelling goes into API fields only, the RFC's into a JWK's ``alg``.
+API_TO_RFC_ALG = {'DIR': 'dir'}
+# Every ``alg`` value of the IANA "JSON Web Signature and Encryption Algorithms" registry that is
+# not Prohibited: RFC 7518 3.1 (JWS), 4.1 (JWE alg), 5.1 (JWE enc), RFC 8037 (EdDSA), RFC 8812
+# (ES256K), RFC 9864 (Ed25519, Ed448), W3C WebCrypto (RSA-OAEP-384/512). ``none`` is registered
+# but no key is used with it: a JWK saying so would invite unsigned tokens, so it stays out.
+IANA_JOSE_ALGORITHMS = (
+    'HS256', 'HS384', 'HS512', 'RS256', 'RS384', 'RS512', 'ES256', 'ES384', 'ES512',
+    'PS256', 'PS384', 'PS512', 'EdDSA', 'ES256K', 'Ed25519', 'Ed448',
+    'RSA1_5', 'RSA-OAEP', 'RSA-OAEP-256', 'RSA-OAEP-384', 'RSA-OAEP-512',
+    'A128KW', 'A192KW', 'A256KW', 'dir', 'ECDH-ES', 'ECDH-ES+A128KW', 'ECDH-ES+A192KW', 'ECDH-ES+A256KW',
+    'A128GCMKW', 'A192GCMKW', 'A256GCMKW', 'PBES2-HS256+A128KW', 'PBES2-HS384+A192KW', 'PBES2-HS512+A256KW',
+    'A128CBC-HS256', 'A192CBC-HS384', 'A256CBC-HS512', 'A128GCM', 'A192GCM', 'A256GCM',
+)
+# what a JWK's ``alg`` member may say: the registry, plus what the API accepts (ECDH-1PU), RFC spelling
+MEMBER_ALGORITHMS = frozenset(IANA_JOSE_ALGORITHMS + tuple(API_TO_RFC_ALG.get(a, a) for a in ALL_ALGORITHMS))
+_MEMBER_BY_UPPER = dict((a.upper(), a) for a in MEMBER_ALGORITHMS)
 JOSE_TO_ENUM = dict((a, _jose_to_enum_spelling(a)) for a in ALL_ALGORITHMS)
 ENUM_TO_JOSE = dict((v, k) for k, v in JOSE_TO_ENUM.items())
 _JOSE_BY_UPPER = dict((a.upper(), a) for a in ALL_ALGORITHMS)
@@ -164,15 +183,23 @@ def enum_to_jose(enum):
     return ENUM_TO_JOSE[found]
 
 
+def rfc_alg(name):
+    """The RFC spelling a JWK's ``alg`` member takes for a registered name in any case (``DIR`` -> ``dir``), or None."""
+    if not isinstance(name, str):
+        return None
+    text = name.strip()
+    return text if text in MEMBER_ALGORITHMS else _MEMBER_BY_UPPER.get(text.upper())
+
+
 def normalise_alg(value):
-    """JOSE name from either spelling (server data may use either); None stays None."""
+    """RFC spelling from a JOSE name in any case or a generate enum (server data may use either); None stays None."""
     if value is None or value == '':
         return None
-    jose = canonical_algorithm(value)
-    if jose is not None:
-        return jose
+    rfc = rfc_alg(value)
+    if rfc is not None:
+        return rfc
     try:
-        return enum_to_jose(value)
+        return rfc_alg(enum_to_jose(value))
     except ValueError:
         return str(value)
 

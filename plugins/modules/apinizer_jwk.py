@@ -114,6 +114,10 @@ options:
       - It must fit the key type, the curve and O(use); an algorithm that does not fit is rejected before any
         request, with the list of algorithms that would.
       - Always the JOSE spelling, whatever the source; the module translates it for the API.
+      - Takes what the API's C(algorithm) field takes for the source (the list above). With O(source=jwk)
+        it is written into the JWK's C(alg) member in the RFC 7518 spelling (V(dir), never the API's
+        C(DIR)); a JWK may carry any other IANA-registered algorithm in its own C(alg) member (for example
+        V(A256GCM) or V(A128CBC-HS256)).
       - Required with the V(certificate), V(public_key), V(private_key) and V(keystore) sources.
     type: str
   kid_type:
@@ -146,6 +150,10 @@ options:
     description:
       - For O(source=jwk), the key to import, a JWK or a JWK Set (RFC 7517), as a dictionary or as a JSON
         string. A JWK Set with several keys needs O(kid).
+      - A key without a C(kid) cannot be selected from a JWK Set with several keys; import it on its own, as
+        a JWK.
+      - Its C(alg) member, when present, must be registered in the IANA JOSE registry (RFC 7518, RFC 8037,
+        RFC 8812 ...), spelled as registered (C(alg) is case-sensitive). C(none) is refused.
       - Parsed and validated locally before any request.
       - Never logged; it is compared with the server's key by the RFC 7638 thumbprint of its public part.
     type: json
@@ -189,7 +197,8 @@ options:
   regenerate:
     description:
       - What to do when the JWK exists but differs in something the API cannot change in place (key type,
-        size or curve, use, algorithm, kid, source or key material).
+        size or curve, use, algorithm, kid, source or key material; for O(source=jwk) also a private part the
+        server's copy lacks, and the C(key_ops), C(x5c), C(x5t) and C(x5t#S256) members).
       - V(never) leaves the key alone, reports no change for those differences and warns with the list of
         them. A differing description is still updated.
       - V(fail) fails the task, naming every difference and the O(regenerate) value that would proceed.
@@ -213,6 +222,11 @@ notes:
     you gave. For a generated key the material is random, so only its facts are compared (key type, size
     derived from the modulus or curve, use, algorithm, and kid when you set one). A fact you did not set
     is not compared, even when the module would send a default for it on creation.
+  - B(What a gateway needs.) For O(source=jwk), a JWK with its private part is not satisfied by a server
+    copy without it (the gateway could not sign or decrypt); that is a difference, handled by
+    O(regenerate). A public JWK is satisfied by either copy. The C(use), C(alg), C(key_ops), C(x5c), C(x5t)
+    and C(x5t#S256) members are compared when both the JWK and the server have them, normalised (C(alg) by
+    name in any spelling, C(key_ops) as a set, C(x5c) by certificate fingerprint, C(x5t) without padding).
   - B(Sourced keys.) For O(source=url), V(certificate), V(public_key), V(private_key) and V(keystore) the
     key material lives outside the task, so it cannot be compared locally. The module compares what the
     server reports, that is the source type, the source URL, and kid, use and algorithm. A certificate or key

@@ -189,6 +189,8 @@ jwk_set:
   description:
     - A JWK Set (RFC 7517 section 5) of the public keys of RV(jwks), ready to publish.
     - Symmetric (C(oct)) keys are left out.
+    - When several keys of the set share a C(kid), the module warns, naming the kid and the JWKs,
+      because a verifier that selects keys by C(kid) may pick the wrong one.
   returned: when O(name) or O(names) is given
   type: dict
   contains:
@@ -211,7 +213,7 @@ from ansible_collections.apinizer.apiops.plugins.module_utils.apinizer_module im
 # The unit tests patch module.ApinizerClient.from_module: the name stays importable from here.
 from ansible_collections.apinizer.apiops.plugins.module_utils.client import ApinizerClient  # noqa: F401 pylint: disable=unused-import
 from ansible_collections.apinizer.apiops.plugins.module_utils.errors import ApinizerError
-from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_material import jwk_set
+from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_material import duplicate_kids, jwk_set
 from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_state import jwk_view
 
 
@@ -237,6 +239,14 @@ def read(module, result, doing, call, *args):
         module.fail_api(e, result, doing)
 
 
+def warn_duplicate_kids(module, found):
+    """One warning per kid that several keys of jwk_set share, naming the JWKs (server text: masked)."""
+    for kid, names in sorted(duplicate_kids(found).items()):
+        module.warn(module.client.mask(
+            'jwk_set carries kid {0!r} {1} times (JWKs: {2}): a verifier that selects keys by kid may pick the wrong '
+            'one; give each JWK a unique kid before publishing this set'.format(kid, len(names), ', '.join(names))))
+
+
 def main():
     module = ApinizerModule(
         argument_spec=dict(name=dict(type='str'), names=dict(type='list', elements='str')),
@@ -260,6 +270,7 @@ def main():
         found.append(api_jwk)
         result['jwks'].append(jwk_view(api_jwk))
     result['jwk_set'] = jwk_set(found)
+    warn_duplicate_kids(module, found)
     module.exit(result)
 
 

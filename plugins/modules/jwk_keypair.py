@@ -23,6 +23,12 @@ description:
     so that the private key stays with the signer that reads O(path) and never reaches the gateway.
   - Idempotent. An existing file that holds a private key of the requested type and size
     or curve is kept; O(force=true) replaces it with a new key.
+  - Never replaces a file it cannot prove is a key it may replace. A file that is not a private
+    key in O(format) (an unrelated JSON file, a public key, a certificate, unreadable data), or a
+    private key of another type, size or curve, makes the task fail and is kept, unless
+    O(force=true). An empty file counts as no key.
+  - An encrypted PEM key is read with O(passphrase). Without it, or when it does not decrypt the
+    key, the task fails and the file is kept, even with O(force=true).
   - Private key members never appear in the module result.
   - Does not talk to Apinizer, so it is not part of the C(apinizer.apiops.apinizer) action group.
   - The C(apinizer.apiops.jwk_rotation) role uses it for C(jwk_rotation_source=local).
@@ -34,12 +40,14 @@ attributes:
   check_mode:
     support: full
     description:
-      - Writes nothing. When a new key would be written, a key is generated in memory so
-        that RV(public_jwk) and RV(thumbprint) show what the new key would look like; a
-        later real run generates a different key.
+      - Writes nothing (no key, no backup). When a new key would be written, a key is generated
+        in memory so that RV(public_jwk) and RV(thumbprint) show what the new key would look
+        like; a later real run generates a different key. RV(action) says what would happen.
   diff_mode:
-    support: none
-    description: The module has no diff output.
+    support: full
+    description:
+      - Shows what the file holds before and after (content, key type, size or curve, kid,
+        use, alg, whether encrypted, mode, thumbprint); never key material.
 options:
   path:
     description:
@@ -51,7 +59,8 @@ options:
     description:
       - V(jwk) writes the private key as an RFC 7517 JWK (JSON, with O(kid), O(use) and
         O(algorithm) when given).
-      - V(pem) writes an unencrypted PKCS#8 PEM private key (no key id or use).
+      - V(pem) writes a PKCS#8 PEM private key (no key id or use), encrypted when
+        O(passphrase) is set.
     type: str
     choices: [jwk, pem]
     default: jwk
@@ -86,16 +95,37 @@ options:
         V(ECDH-ES)), written as the JWK C(alg) member. Must fit O(key_type), O(curve) and O(use).
       - Omitted from the JWK when not given.
     type: str
+  passphrase:
+    description:
+      - Passphrase of an encrypted PEM key at O(path), and the passphrase a new PEM key is
+        encrypted with (PKCS#8, the best available encryption).
+      - An unencrypted key at O(path) that matches is kept and rewritten encrypted (same key).
+      - Only with O(format=pem); a JWK file cannot be encrypted.
+    type: str
   force:
     description:
-      - Generate and write a new key even when O(path) already holds a matching one.
-      - The previous key is lost; keep a copy first if tokens it signed must still be issued.
+      - Generate and write a new key even when O(path) already holds a matching one, a key of
+        another type, size or curve, or something that is not a key.
+      - The previous content is lost unless O(backup=true); keep a copy if tokens the old key
+        signed must still be issued.
+      - An encrypted key that O(passphrase) does not decrypt is never replaced, not even with
+        O(force=true).
+    type: bool
+    default: false
+  backup:
+    description:
+      - Keep a copy of O(path) before it is replaced or rewritten, as
+        C(<path>.<pid>.<YYYY-MM-DD>@<HH:MM:SS>~) in the same directory (the convention of
+        C(community.crypto.openssl_privatekey)); RV(backup_file) names it.
+      - No copy is made when the file is kept, only its mode fixed, or in check mode.
     type: bool
     default: false
 notes:
   - Whether an existing file matches is decided by key type and size or curve only. With
     O(format=jwk), a differing O(kid), O(use) or O(algorithm) rewrites the file with the
     same key material.
+  - The file must hold a key in O(format); a PEM key at a path with O(format=jwk) (or the
+    reverse) is not read as a key, so the task fails unless O(force=true).
 seealso:
   - module: apinizer.apiops.apinizer_jwk
 '''
@@ -139,6 +169,23 @@ EXAMPLES = r'''
     - name: Show its thumbprint
       ansible.builtin.debug:
         var: rsa_key.thumbprint
+
+- name: An encrypted PEM key, replaced on purpose with a copy of the old one
+  hosts: localhost
+  gather_facts: false
+  tasks:
+    - name: Replace the key, keeping a timestamped backup
+      apinizer.apiops.jwk_keypair:
+        path: /etc/issuer/signing.pem
+        format: pem
+        passphrase: "{{ vault_signing_key_passphrase }}"
+        force: true
+        backup: true
+      register: replaced
+
+    - name: Show where the previous key went
+      ansible.builtin.debug:
+        var: replaced.backup_file
 '''
 
 RETURN = r'''
@@ -147,6 +194,20 @@ path:
   returned: always
   type: str
   sample: /etc/issuer/signing.jwk.json
+action:
+  description:
+    - What happened to the file (in check mode, what would happen).
+    - V(create) (no file, or an empty one), V(keep) (the key is kept; at most its mode is fixed),
+      V(rewrite) (the same key written again, with new kid/use/alg or now encrypted),
+      V(replace) (a new key replaces the content, O(force=true)).
+  returned: success
+  type: str
+  sample: keep
+backup_file:
+  description: The copy of the previous file made by O(backup=true).
+  returned: when a backup was made
+  type: str
+  sample: /etc/issuer/signing.pem.4711.2026-12-04@11:30:00~
 kid:
   description: Key id of the key (O(kid), or the thumbprint when not given).
   returned: always
@@ -191,12 +252,26 @@ public_jwk:
 import json
 import os
 import stat
-import tempfile
 import traceback
 
 from ansible.module_utils.basic import AnsibleModule, missing_required_lib
-from ansible.module_utils.common.text.converters import to_bytes, to_native
+from ansible.module_utils.common.text.converters import to_bytes, to_native, to_text
 
+from ansible_collections.apinizer.apiops.plugins.module_utils.key_file import (
+    ABSENT,
+    FILE_MODE,
+    KEEP,
+    KEY,
+    LOCKED,
+    OTHER,
+    REWRITE,
+    Found,
+    file_view,
+    is_encrypted_pem,
+    plan_file,
+    read_bytes,
+    write_atomically,
+)
 from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_material import (
     b64url_decode,
     b64url_encode,
@@ -208,6 +283,7 @@ from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_vocabulary imp
     CURVE_USES,
     DEFAULT_KEY_SIZE,
     KEY_SIZES,
+    PRIVATE_MEMBERS,
     USE_TO_MEMBER,
     USES,
     allowed_algorithms,
@@ -217,6 +293,7 @@ from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_vocabulary imp
 
 CRYPTOGRAPHY_IMPORT_ERROR = None
 try:
+    from cryptography.exceptions import UnsupportedAlgorithm
     from cryptography.hazmat.primitives import serialization
     from cryptography.hazmat.primitives.asymmetric import ec, ed25519, rsa, x25519
     HAS_CRYPTOGRAPHY = True
@@ -224,7 +301,6 @@ except ImportError:  # pragma: no cover - exercised through missing_required_lib
     HAS_CRYPTOGRAPHY = False
     CRYPTOGRAPHY_IMPORT_ERROR = traceback.format_exc()
 
-FILE_MODE = 0o600
 # The curves of each key type, from the collection's one table (jwk_vocabulary.CURVES).
 EC_CURVES = tuple(curves_for('EC'))
 OKP_CURVES = tuple(curves_for('OKP'))
@@ -344,29 +420,51 @@ def private_jwk_to_key(jwk):
     raise ValueError('unsupported kty %r' % kty)
 
 
-def read_existing(path, fmt):
-    """The key held by path, or None when the file is not a readable private key in fmt."""
+def _load_pem(data, passphrase):
+    """Found for PEM bytes: the key, or why it is not one (encrypted ones need the passphrase)."""
+    encrypted = is_encrypted_pem(data)
+    if encrypted and passphrase is None:
+        return Found(LOCKED, 'holds an encrypted private key and no passphrase was given')
     try:
-        with open(path, 'rb') as handle:
-            data = handle.read()
-    except (IOError, OSError):
-        return None, None
-    try:
-        if fmt == 'pem':
-            return serialization.load_pem_private_key(data, password=None), None
-        document = json.loads(to_native(data))
-        if not isinstance(document, dict):
-            return None, None
-        return private_jwk_to_key(document), document
-    except Exception:  # any parse failure means "not a reusable key": replace it
-        return None, None
+        key = serialization.load_pem_private_key(data, password=to_bytes(passphrase) if encrypted else None)
+    except (ValueError, TypeError, UnsupportedAlgorithm):
+        # cryptography's messages may quote the data: none of them is passed on
+        if encrypted:
+            return Found(LOCKED, 'holds an encrypted private key that the passphrase does not decrypt')
+        return Found(OTHER, 'not a PEM private key')
+    return Found(KEY, key=key, facts=key_facts(key), encrypted=encrypted)
 
 
-def matches(key, spec):
-    key_type, size_or_curve = key_facts(key)
-    if key_type != spec['key_type']:
-        return False
-    return size_or_curve == (spec['key_size'] if key_type == 'RSA' else spec['curve'])
+def _load_jwk(data):
+    """Found for the bytes of a JWK file: a private JWK's key, or why it is not one."""
+    try:
+        document = json.loads(to_text(data, errors='surrogate_or_strict'))
+    except ValueError:
+        return Found(OTHER, 'PEM data, not a JWK (format pem reads it)' if b'-----BEGIN' in data
+                     else 'not JSON, so not a JWK')
+    if not isinstance(document, dict) or 'kty' not in document:
+        return Found(OTHER, 'JSON but not a JWK (no kty member)')
+    if not any(member in document for member in PRIVATE_MEMBERS):
+        return Found(OTHER, 'a JWK without a private part')
+    try:
+        key = private_jwk_to_key(document)
+    except (ValueError, KeyError, TypeError, UnsupportedAlgorithm):
+        return Found(OTHER, 'a JWK that is not a readable private key')
+    return Found(KEY, key=key, facts=key_facts(key), document=document)
+
+
+def read_existing(path, fmt, passphrase):
+    """What path holds (a key_file.Found); OSError when it exists but cannot be read."""
+    found, data = read_bytes(path)
+    if found is not None:
+        return found
+    if is_encrypted_pem(data) and fmt != 'pem':
+        return Found(LOCKED, 'holds an encrypted PEM private key, which format jwk cannot read')
+    return _load_pem(data, passphrase) if fmt == 'pem' else _load_jwk(data)
+
+
+def wanted_facts(spec):
+    return spec['key_type'], (spec['key_size'] if spec['key_type'] == 'RSA' else spec['curve'])
 
 
 def with_metadata(jwk, spec):
@@ -379,87 +477,120 @@ def with_metadata(jwk, spec):
     return jwk
 
 
-def serialise(key, private_doc, fmt):
+def serialise(key, private_doc, fmt, passphrase):
     if fmt == 'pem':
-        return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                                 serialization.NoEncryption())
+        encryption = (serialization.BestAvailableEncryption(to_bytes(passphrase)) if passphrase is not None
+                      else serialization.NoEncryption())
+        return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, encryption)
     return to_bytes(json.dumps(private_doc, indent=2, sort_keys=True) + '\n')
 
 
-def write_atomically(path, data):
-    """Write data to path with mode 0600: the key is never readable by others, not even briefly."""
-    directory = os.path.dirname(os.path.abspath(path))
-    fd, tmp = tempfile.mkstemp(prefix='.%s.' % os.path.basename(path), dir=directory)
-    try:
-        os.fchmod(fd, FILE_MODE)
-        with os.fdopen(fd, 'wb') as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except Exception:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise
+ARGUMENT_SPEC = dict(
+    path=dict(type='path', required=True),
+    format=dict(type='str', choices=['jwk', 'pem'], default='jwk'),
+    key_type=dict(type='str', choices=['RSA', 'EC', 'OKP'], default='EC'),
+    key_size=dict(type='int', choices=list(KEY_SIZES['RSA'])),
+    curve=dict(type='str', choices=list(EC_CURVES + OKP_CURVES)),
+    kid=dict(type='str'),
+    use=dict(type='str', choices=list(USES), default='signature'),
+    algorithm=dict(type='str'),
+    passphrase=dict(type='str', no_log=True),
+    force=dict(type='bool', default=False),
+    backup=dict(type='bool', default=False),
+)
 
 
-def main():
-    module = AnsibleModule(
-        argument_spec=dict(
-            path=dict(type='path', required=True),
-            format=dict(type='str', choices=['jwk', 'pem'], default='jwk'),
-            key_type=dict(type='str', choices=['RSA', 'EC', 'OKP'], default='EC'),
-            key_size=dict(type='int', choices=list(KEY_SIZES['RSA'])),
-            curve=dict(type='str', choices=list(EC_CURVES + OKP_CURVES)),
-            kid=dict(type='str'),
-            use=dict(type='str', choices=list(USES), default='signature'),
-            algorithm=dict(type='str'),
-            force=dict(type='bool', default=False),
-        ),
-        supports_check_mode=True,
-    )
+def validate(module):
+    """The resolved spec, after failing on any bad option (before touching the file)."""
     if not HAS_CRYPTOGRAPHY:
         module.fail_json(msg=missing_required_lib('cryptography'), exception=CRYPTOGRAPHY_IMPORT_ERROR)
     spec, errors = normalise_params(module.params)
+    if module.params['passphrase'] is not None and module.params['format'] != 'pem':
+        errors.append('passphrase applies to format pem only (a JWK file holds the key unencrypted).')
+    path = module.params['path']
+    if not os.path.isdir(os.path.dirname(os.path.abspath(path))):
+        errors.append('The directory of path %s does not exist.' % path)
+    elif os.path.isdir(path):
+        errors.append('path %s is a directory.' % path)
     if errors:
         module.fail_json(msg=' '.join(errors))
-    path = module.params['path']
-    fmt = module.params['format']
-    directory = os.path.dirname(os.path.abspath(path))
-    if not os.path.isdir(directory):
-        module.fail_json(msg='The directory of path %s does not exist.' % path)
-    if os.path.isdir(path):
-        module.fail_json(msg='path %s is a directory.' % path)
+    return spec
 
-    key, document = (None, None)
-    if not module.params['force']:
-        key, document = read_existing(path, fmt)
-        if key is not None and not matches(key, spec):
-            key, document = None, None
-    new_key = key is None
-    if new_key:
-        key = generate_key(spec)
+
+def decide(module, spec):
+    """(action, found, key, private_doc): what happens to the file; fails when it must be kept."""
+    path, fmt, passphrase = module.params['path'], module.params['format'], module.params['passphrase']
+    try:
+        found = read_existing(path, fmt, passphrase)
+    except (IOError, OSError) as exc:
+        module.fail_json(msg='Could not read %s, so it is kept: %s' % (path, to_native(exc.strerror or exc)))
+    action, failure = plan_file(found, wanted_facts(spec), module.params['force'],
+                                encrypt=fmt == 'pem' and passphrase is not None)
+    if failure is not None:
+        module.fail_json(msg='path %s %s.' % (path, failure), path=path)
+    key = found.key if action in (KEEP, REWRITE) else generate_key(spec)
     private_doc = with_metadata(key_to_private_jwk(key), spec)
-    content_changed = new_key or (fmt == 'jwk' and document != private_doc)
-    mode_changed = (not content_changed and os.path.exists(path)
-                    and stat.S_IMODE(os.stat(path).st_mode) != FILE_MODE)
+    if action == KEEP and fmt == 'jwk' and found.document != private_doc:
+        action = REWRITE  # same key, new kid/use/alg
+    return action, found, key, private_doc
 
-    if not module.check_mode:
-        try:
-            if content_changed:
-                write_atomically(path, serialise(key, private_doc, fmt))
-            elif mode_changed:
-                os.chmod(path, FILE_MODE)
-        except (IOError, OSError) as exc:
-            module.fail_json(msg='Could not write %s: %s' % (path, to_native(exc)))
+
+def write(module, action, key, private_doc):
+    """Backup (when asked) and write, or fix the mode; returns (changed, backup_file or None)."""
+    path, fmt = module.params['path'], module.params['format']
+    exists = os.path.exists(path)
+    mode_changed = action == KEEP and exists and stat.S_IMODE(os.stat(path).st_mode) != FILE_MODE
+    if action == KEEP and not mode_changed:
+        return False, None
+    backup_file = None
+    if module.check_mode:
+        return True, None
+    try:
+        if action == KEEP:
+            os.chmod(path, FILE_MODE)
+            return True, None
+        if module.params['backup'] and exists:
+            backup_file = module.backup_local(path)
+        write_atomically(path, serialise(key, private_doc, fmt, module.params['passphrase']))
+    except (IOError, OSError) as exc:
+        module.fail_json(msg='Could not write %s: %s' % (path, to_native(exc)), backup_file=backup_file)
+    return True, backup_file
+
+
+def diff_of(module, action, found, key, private_doc):
+    path, fmt = module.params['path'], module.params['format']
+    before = file_view(path, fmt, found=found, key_facts=found.facts, jwk=found.document or {},
+                       encrypted=found.encrypted)
+    if found.kind == KEY:
+        before['thumbprint'] = thumbprint(key_to_private_jwk(found.key))
+    if found.kind != ABSENT and os.path.isfile(path):
+        before['mode'] = '%04o' % stat.S_IMODE(os.stat(path).st_mode)
+    if action == KEEP:
+        after = dict(before, mode='0600')
+    else:
+        after = file_view(path, fmt, key_facts=key_facts(key), jwk=private_doc,
+                          encrypted=fmt == 'pem' and module.params['passphrase'] is not None)
+        after.update(thumbprint=thumbprint(private_doc), mode='0600')
+    return dict(before=before, after=after)
+
+
+def main():
+    module = AnsibleModule(argument_spec=ARGUMENT_SPEC, supports_check_mode=True)
+    spec = validate(module)
+    action, found, key, private_doc = decide(module, spec)
+    changed, backup_file = write(module, action, key, private_doc)
 
     public = public_jwk(private_doc)
-    result = dict(changed=content_changed or mode_changed, path=path, kid=private_doc['kid'],
+    result = dict(changed=changed, action=action, path=module.params['path'], kid=private_doc['kid'],
                   key_type=spec['key_type'], thumbprint=thumbprint(private_doc), public_jwk=public)
     if spec['key_type'] == 'RSA':
         result['key_size'] = spec['key_size']
     else:
         result['curve'] = spec['curve']
+    if backup_file is not None:
+        result['backup_file'] = backup_file
+    if module._diff:
+        result['diff'] = diff_of(module, action, found, key, private_doc)
     module.exit_json(**result)
 
 

@@ -9,7 +9,10 @@ that shares no code with the collection.
 - a JWT signed with a ``jwk_keypair`` private key verifies with the JWK Set that
   ``apinizer_jwk_info`` publishes after ``apinizer_jwk`` imported the public half;
 - the published example keys of RFC 7517 (Appendix A and B) and RFC 7520 (section 3) import
-  idempotently, and what the gateway stores is the same key.
+  idempotently, and what the gateway stores is the same key;
+- a private import over a public-only copy is a difference, ``algorithm: dir`` stores ``"alg": "dir"``
+  (jwcrypto reads it), changed use/alg/key_ops/x5c/x5t#S256 members are differences;
+- the rotation role (playbooks/rotate.yml) never publishes two keys under one kid.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -196,3 +199,133 @@ def test_rfc_example_keys_import_idempotently(run_playbook, emulator):
     again = second.task('import')['result']['results']
     assert [r['item']['key'] for r in again if r['changed']] == []
     assert writes(emulator) == []
+
+
+# ---- what a gateway needs of an imported key (issue 13) -------------------------------------
+
+IMPORT = play('''
+- name: import
+  apinizer.apiops.apinizer_jwk:
+    name: "{{ name }}"
+    source: jwk
+    jwk: "{{ jwk }}"
+    use: "{{ use | default(omit) }}"
+    algorithm: "{{ algorithm | default(omit) }}"
+    regenerate: "{{ regenerate | default('fail') }}"
+  register: imported
+  ignore_errors: "{{ tolerate | default(false) }}"
+''')
+
+
+def test_a_private_import_over_a_public_only_copy_is_a_difference(run_playbook, emulator):
+    keys = rfc_keys()['keys']
+    public, private = keys['rfc7517-a1-ec-public'], keys['rfc7517-a2-ec-private']
+    assert jose_thumbprint(public) == jose_thumbprint(private)  # the same key, with and without its private part
+    run_playbook(IMPORT, extra_vars={'name': 'signer', 'jwk': public})
+    assert jose_jwk.JWK(**stored(emulator)['signer']['jwk']).has_private is False
+
+    emulator.clear_requests()
+    refused = run_playbook(IMPORT, extra_vars={'name': 'signer', 'jwk': private, 'tolerate': True})
+    task = refused.task('import')
+    assert task['failed'] and writes(emulator) == []
+    assert task['result']['differences'] == [
+        'key_part: the server has public only, the task asks for public and private']
+
+    replaced = run_playbook(IMPORT, extra_vars={'name': 'signer', 'jwk': private, 'regenerate': 'when_different'})
+    assert replaced.task('import')['changed'] is True
+    assert [r['method'] for r in writes(emulator)] == ['DELETE', 'POST']
+    assert jose_jwk.JWK(**stored(emulator)['signer']['jwk']).has_private is True  # the gateway can sign now
+
+    emulator.clear_requests()
+    for jwk in (private, public):  # converged: a public import is satisfied by the private copy too
+        again = run_playbook(IMPORT, extra_vars={'name': 'signer', 'jwk': jwk})
+        assert again.task('import')['changed'] is False
+    assert writes(emulator) == []
+
+
+def test_algorithm_dir_keeps_the_rfc_spelling_in_the_imported_jwk(run_playbook, emulator):
+    key = dict(rfc_keys()['keys']['rfc7517-a3-oct-a128kw'])
+    for member in ('alg', 'use'):
+        key.pop(member, None)
+    emulator.clear_requests()
+    run = run_playbook(IMPORT, extra_vars={'name': 'direct', 'jwk': key, 'use': 'encryption', 'algorithm': 'dir'})
+    assert run.task('import')['changed'] is True
+    posts = writes(emulator)
+    assert len(posts) == 1 and posts[0]['method'] == 'POST'
+    sent = dict(key, alg='dir', use='enc')
+    # the exact request body: the JWK member says dir (RFC 7518 4.5, case-sensitive), never the API's DIR
+    assert posts[0]['body'] == {'name': 'direct', 'sourceType': 'COPY_PASTE',
+                                'jwkStr': json.dumps(sent, separators=(',', ':'), sort_keys=True)}
+    server = stored(emulator)['direct']['jwk']
+    assert server == sent
+    assert jose_jwk.JWK(**server).get('alg') == 'dir'  # jwcrypto accepts the stored key
+    assert run.task('import')['result']['jwk']['alg'] == 'dir'
+
+    emulator.clear_requests()
+    again = run_playbook(IMPORT, extra_vars={'name': 'direct', 'jwk': key, 'use': 'encryption', 'algorithm': 'dir'})
+    assert again.task('import')['changed'] is False and writes(emulator) == []
+
+
+MEMBER_CHANGES = [
+    ('use', 'enc'),
+    ('alg', 'ES384'),
+    ('key_ops', ['verify', 'deriveKey']),
+    ('x5t#S256', 'c29tZS1vdGhlci1jZXJ0aWZpY2F0ZQ'),
+]
+
+
+def test_member_changes_of_an_imported_jwk_are_differences(run_playbook, emulator):
+    base = dict(rfc_keys()['keys']['rfc7517-a1-ec-public'], use='sig', alg='ES256', key_ops=['verify'],
+                **{'x5t#S256': 'Y2VydGlmaWNhdGUtdGh1bWJwcmludA'})
+    base.pop('kid', None)
+    run_playbook(IMPORT, extra_vars={'name': 'members', 'jwk': base})
+    server = stored(emulator)['members']['jwk']
+    assert all(server[m] == base[m] for m in ('use', 'alg', 'key_ops', 'x5t#S256'))  # the server reports them
+
+    emulator.clear_requests()
+    for member, value in MEMBER_CHANGES:
+        run = run_playbook(IMPORT, extra_vars={'name': 'members', 'jwk': dict(base, **{member: value}),
+                                               'tolerate': True})
+        task = run.task('import')
+        assert task['failed'], member
+        assert [d.split(':')[0] for d in task['result']['differences']] == [member], task['result']['differences']
+    assert writes(emulator) == []
+    # normalised on both sides: the same key_ops in another order is no difference
+    same = run_playbook(IMPORT, extra_vars={'name': 'members', 'jwk': dict(base, key_ops=['verify', 'verify'])})
+    assert same.task('import')['changed'] is False and writes(emulator) == []
+
+
+def test_an_x5c_change_is_a_difference(run_playbook, emulator):
+    key = rfc_keys()['keys']['rfc7517-b-rsa-x5c']
+    run_playbook(IMPORT, extra_vars={'name': 'with-chain', 'jwk': key})
+    assert stored(emulator)['with-chain']['jwk']['x5c'] == key['x5c']
+    emulator.clear_requests()
+    other = dict(key, x5c=[key['x5c'][0][:-8] + 'AAAAAAAA'])
+    run = run_playbook(IMPORT, extra_vars={'name': 'with-chain', 'jwk': other, 'tolerate': True})
+    assert run.task('import')['failed'] and writes(emulator) == []
+    assert [d.split(':')[0] for d in run.task('import')['result']['differences']] == ['x5c']
+
+
+# ---- the rotation role never publishes duplicate kids ---------------------------------------
+
+ROLE_PLAYBOOK = os.path.normpath(os.path.join(os.path.dirname(DATA), '..', '..', '..', 'playbooks', 'rotate.yml'))
+
+
+@pytest.mark.parametrize('source', ['generate', 'local'])
+def test_rotation_role_publishes_unique_kids(run_playbook, emulator, tmp_path, source):
+    extra = {'jwk_rotation_force': True, 'jwk_rotation_source': source, 'jwk_rotation_keep': 3}
+    if source == 'local':
+        extra['jwk_rotation_private_key_path'] = str(tmp_path / 'signing.jwk.json')
+    for unused in range(2):  # two forced rotations: three generations to publish
+        run = run_playbook(ROLE_PLAYBOOK, extra_vars=extra)
+        assert 'carries kid' not in run.output, run.describe()  # apinizer_jwk_info would warn
+    published = None
+    for entry in reversed(run.results):
+        facts = (entry.get('result') or {}).get('ansible_facts') or {}
+        if 'jwk_rotation_result' in facts:
+            published = facts['jwk_rotation_result']['jwk_set']['keys']
+            break
+    assert published is not None and len(published) >= 2, run.describe()
+    kids = [k['kid'] for k in published]
+    assert len(kids) == len(set(kids)), kids
+    jose_jwk.JWKSet.from_json(json.dumps({'keys': published}))

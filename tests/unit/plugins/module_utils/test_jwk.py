@@ -177,7 +177,8 @@ def test_unknown_spellings_raise(func, value):
     (J.normalize_curve, 'ED25519', 'Ed25519'), (J.normalize_curve, 'x25519', 'X25519'),
     (J.normalize_key_type, 'oct', 'OCT'), (J.normalize_source, 'COPY_PASTE', 'jwk'), (J.normalize_source, 'URL', 'url'),
     (J.normalize_source, 'PRIVATE_KEY', 'private_key'), (J.normalize_alg, 'RSA_OAEP_256', 'RSA-OAEP-256'),
-    (J.normalize_alg, 'rs256', 'RS256'), (J.normalize_alg, 'dir', 'DIR'), (J.normalize_alg, None, None),
+    (J.normalize_alg, 'rs256', 'RS256'), (J.normalize_alg, 'dir', 'dir'), (J.normalize_alg, 'DIR', 'dir'),
+    (J.normalize_alg, 'a256gcm', 'A256GCM'), (J.normalize_alg, None, None),
 ])
 def test_normalisation(func, value, expected):
     assert func(value) == expected
@@ -399,7 +400,7 @@ def test_parse_single_jwk_without_kid_takes_the_given_kid(keys):
     ({'kty': 'EC', 'crv': 'P-256', 'x': 'AAAA', 'y': 'AAAA'}, None, "member 'x' must decode to 32 bytes for crv P-256, got 3"),
     ({'kty': 'RSA', 'n': 'ab+/', 'e': 'AQAB'}, None, "member 'n' is not base64url"),
     ({'kty': 'oct', 'k': 'AAAA', 'use': 'signing'}, None, "use 'signing' is not one of: sig, enc"),
-    ({'kty': 'oct', 'k': 'AAAA', 'alg': 'XS256'}, None, "alg 'XS256' is not a known JOSE algorithm"),
+    ({'kty': 'oct', 'k': 'AAAA', 'alg': 'XS256'}, None, "alg 'XS256' is not a registered JOSE algorithm"),
     ({'kty': 'oct', 'k': 'AAAA', 'kid': 'a'}, 'b', "kid 'b' is not in the JWK; available: a"),
 ])
 def test_parse_errors(value, kid, fragment):
@@ -413,10 +414,12 @@ def test_set_with_several_keys_needs_kid_and_lists_only_kids(keys):
     with pytest.raises(ValueError) as err:
         J.parse_user_jwk(json.dumps(jwks))
     message = str(err.value)
-    assert message == 'jwk is a JWK Set with 3 keys: set kid to one of: rsa-1, ec-1, (key without kid)'
+    assert message == ('jwk is a JWK Set with 3 keys: set kid to one of: rsa-1, ec-1; 1 key(s) without a kid cannot be '
+                       'selected from the set: pass such a key on its own as jwk (a JWK, not a JWK Set)')
+    assert 'key without kid' not in message
     with pytest.raises(ValueError) as err:
         J.parse_user_jwk(jwks, kid='nope')
-    assert str(err.value) == "kid 'nope' is not in the JWK Set; available: rsa-1, ec-1, (key without kid)"
+    assert str(err.value).startswith("kid 'nope' is not in the JWK Set; available: rsa-1, ec-1; 1 key(s) without a kid")
 
 
 @pytest.mark.parametrize('kind', ['RSA', 'EC', 'OKP', 'OCT'])
@@ -733,7 +736,8 @@ def test_jwk_set_leaves_out_oct_keys(keys):
 
 
 @pytest.mark.parametrize('member_alg,public_alg,described_alg', [
-    ('dir', 'dir', 'DIR'), ('A256KW', 'A256KW', 'A256KW'), ('PBES2_HS256_A128KW', 'PBES2-HS256+A128KW', 'PBES2-HS256+A128KW'),
+    ('dir', 'dir', 'dir'), ('DIR', 'dir', 'dir'), ('A256GCM', 'A256GCM', 'A256GCM'), ('A256KW', 'A256KW', 'A256KW'),
+    ('PBES2_HS256_A128KW', 'PBES2-HS256+A128KW', 'PBES2-HS256+A128KW'),
 ])
 def test_alg_spellings_from_the_server(keys, member_alg, public_alg, described_alg):
     api = _api_jwk(dict(keys['OCT'], alg=member_alg, use='enc'))

@@ -172,3 +172,31 @@ def test_publishable_drops_oct_and_private_members():
     assert publishable(None) is None
     assert publishable({'kty': 'EC', 'x': '1', 'y': '2', 'crv': 'P-256', 'd': 's'}) == \
         {'kty': 'EC', 'x': '1', 'y': '2', 'crv': 'P-256'}
+
+
+class MaskingClient(FakeClient):
+    mask = ApinizerClient.mask
+
+    def secrets(self, extra=()):
+        return ['the-token']
+
+
+def test_duplicate_kids_in_jwk_set_warn_naming_kid_and_jwks(run, monkeypatch):
+    # two keys of different types under one kid: PyJWT and joserfc may pick the wrong one
+    ec = json.loads(json.dumps(API_JWKS['ec-key']))
+    ec['ec']['kid'] = 'rsa-key-kid'
+    monkeypatch.setitem(API_JWKS, 'ec-twin', dict(ec, name='ec-twin', kid='rsa-key-kid'))
+    failed, result, out = run(MaskingClient(), names=['rsa-key', 'ec-twin', 'oct-key'])
+    assert not failed
+    assert [k['kid'] for k in result['jwk_set']['keys']] == ['rsa-key-kid', 'rsa-key-kid']
+    warnings = [w['event']['msg'] if isinstance(w, dict) else w for w in result['warnings']]
+    assert warnings == [
+        "jwk_set carries kid 'rsa-key-kid' 2 times (JWKs: rsa-key, ec-twin): a verifier that selects keys by kid "
+        "may pick the wrong one; give each JWK a unique kid before publishing this set"]
+
+
+def test_unique_kids_and_oct_keys_give_no_warning(run, monkeypatch):
+    # an oct key never goes into jwk_set, so its kid cannot clash there
+    monkeypatch.setitem(API_JWKS, 'oct-twin', dict(API_JWKS['oct-key'], name='oct-twin'))
+    failed, result, out = run(MaskingClient(), names=['rsa-key', 'ec-key', 'oct-key', 'oct-twin'])
+    assert not failed and 'warnings' not in result

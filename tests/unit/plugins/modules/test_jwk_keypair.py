@@ -74,11 +74,18 @@ def test_second_run_reuses_the_key_and_force_replaces_it(run, tmp_path):
     assert json.loads(path.read_text())['x'] == forced['public_jwk']['x']
 
 
-def test_a_different_curve_or_size_regenerates(run, tmp_path):
+def test_a_different_curve_or_size_fails_and_keeps_the_key_unless_forced(run, tmp_path):
     path = tmp_path / 'key.json'
     first = run(path=str(path))[1]
-    other = run(path=str(path), curve='P-384')[1]
-    assert other['changed'] is True and other['curve'] == 'P-384' and other['thumbprint'] != first['thumbprint']
+    before = path.read_bytes()
+    failed, other, dummy = run(path=str(path), curve='P-384')
+    assert failed and other['msg'] == (
+        'path %s holds an EC P-256 private key, the task asks for an EC P-384 key; it is kept. '
+        'Set force: true to replace it (backup: true keeps a copy).' % path)
+    assert path.read_bytes() == before
+    forced = run(path=str(path), curve='P-384', force=True)[1]
+    assert forced['changed'] is True and forced['curve'] == 'P-384' and forced['thumbprint'] != first['thumbprint']
+    assert forced['action'] == 'replace'
 
 
 def test_changed_metadata_keeps_the_key_material(run, tmp_path):
@@ -120,10 +127,14 @@ def test_check_mode_writes_nothing_but_shows_the_public_key(run, tmp_path):
     assert os.listdir(str(tmp_path)) == []
 
 
-def test_unreadable_existing_file_is_replaced(run, tmp_path):
+def test_a_file_that_is_not_a_key_is_kept_unless_forced(run, tmp_path):
     path = tmp_path / 'key.json'
     path.write_text('not a key')
-    result = run(path=str(path))[1]
+    failed, result, dummy = run(path=str(path))
+    assert failed and result['msg'] == ('path %s is not JSON, so not a JWK; it is kept. Set force: true to replace it '
+                                        '(backup: true keeps a copy).' % path)
+    assert path.read_text() == 'not a key'
+    result = run(path=str(path), force=True)[1]
     assert result['changed'] is True and json.loads(path.read_text())['kty'] == 'EC'
 
 
