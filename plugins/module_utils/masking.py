@@ -150,7 +150,7 @@ def _leaves(value):
     return ['%s' % value]
 
 
-def narrow_jwk_no_log(module):
+def narrow_jwk_no_log(module, raw=None):
     """Keep no_log of the ``jwk`` option on its secret members only.
 
     AnsibleModule registers every leaf of a no_log dict as a secret before the ``json`` type turns
@@ -159,7 +159,7 @@ def narrow_jwk_no_log(module):
     the whole document and every other member (d, p, q, dp, dq, qi, oth, k, unknown ones) stay
     masked, and so do the values of the other no_log options (token, password).
     """
-    raw = module.params.get('jwk')
+    raw = module.params.get('jwk') if raw is None else raw  # raw: one config item's jwk (apinizer_jwks)
     if not raw:
         return
     # The json type strips the string: register the value the module holds, not only the raw one.

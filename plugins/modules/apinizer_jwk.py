@@ -489,13 +489,14 @@ from ansible_collections.apinizer.apiops.plugins.module_utils.apinizer_module im
 # The unit tests patch module.ApinizerClient.from_module: the name stays importable from here.
 from ansible_collections.apinizer.apiops.plugins.module_utils.client import ApinizerClient  # noqa: F401 pylint: disable=unused-import
 from ansible_collections.apinizer.apiops.plugins.module_utils.errors import ApinizerError
-from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_bodies import (
-    build_create_body,
-    build_generate_body,
-    build_update_body,
+from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_converge import (
+    JwkWriter,
+    left_alone_warning,
+    refusal_message,
+    replace_failed_message,
 )
+from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_options import jwk_option_spec
 from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_state import (
-    desired_diff_view,
     diff_view,
     jwk_view,
     plan,
@@ -503,49 +504,17 @@ from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_state import (
     unverified_sentence,
 )
 from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_validation import validate_jwk_params
-from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_vocabulary import (
-    ATTACHED_SOURCES,
-    CURVES,
-    KEY_TYPES,
-    KID_TYPES,
-    SOURCES,
-    USES,
-)
 from ansible_collections.apinizer.apiops.plugins.module_utils.masking import narrow_jwk_no_log
 
 
 def argument_spec():
-    return dict(
-        name=dict(type='str', required=True),
-        description=dict(type='str'),
+    spec = jwk_option_spec()
+    spec.update(
         state=dict(type='str', choices=['present', 'absent'], default='present'),
-        source=dict(type='str', default='generate', choices=list(SOURCES)),
-        kid=dict(type='str'),
-        key_type=dict(type='str', choices=list(KEY_TYPES)),
-        key_size=dict(type='int'),
-        curve=dict(type='str', choices=list(CURVES)),
-        use=dict(type='str', choices=list(USES)),
-        algorithm=dict(type='str'),
-        kid_type=dict(type='str', choices=list(KID_TYPES)),
-        not_before=dict(type='str'),
-        expiration=dict(type='str'),
-        password_salt_length=dict(type='int', no_log=False),
-        password_iteration_count=dict(type='int', no_log=False),
-        # type json: one parser for a dict and a JSON string (see masking.narrow_jwk_no_log for no_log).
-        jwk=dict(type='json', no_log=True),
-        url=dict(type='str'),
-        url_connect_timeout=dict(type='int'),
-        url_read_timeout=dict(type='int'),
-        url_size_limit=dict(type='int'),
-        certificate_name=dict(type='str'),
-        key_name=dict(type='str', no_log=False),
-        keystore_name=dict(type='str', no_log=False),
-        alias=dict(type='str'),
-        environment=dict(type='str'),
-        regenerate=dict(type='str', choices=['never', 'fail', 'when_different', 'always'], default='fail'),
         fail_on_deploy_error=dict(type='bool', default=True),
         return_private_key=dict(type='bool', default=False, no_log=False),
     )
+    return spec
 
 
 class JwkRun(object):
@@ -574,57 +543,12 @@ class JwkRun(object):
             self.result['unverified'] = unverified_options(decided['unverified'])
             self.module.warn(unverified_sentence(self.name, decided['unverified']))
         if decided['refused']:
-            self.module.fail(self.result, msg=(
-                'JWK %s differs from the task in what the API cannot change in place: %s. Set regenerate: '
-                'when_different to delete and re-create it (credentials and policies that use it break until '
-                'it exists again), or regenerate: never to leave it as it is.'
-                % (self.name, '; '.join(decided['differences']))), jwk=self.view(current))
+            self.module.fail(self.result, msg=refusal_message(self.name, decided['differences']),
+                             jwk=self.view(current))
         if decided['left_alone']:
-            self.module.warn('JWK %s differs from the task in what the API cannot change in place; '
-                             'regenerate is never, so it is left as it is: %s'
-                             % (self.name, '; '.join(decided['differences'])))
-        for action in decided['actions']:
-            getattr(self, action)(current)
+            self.module.warn(left_alone_warning(self.name, decided['differences']))
+        JwkWriter(self.module, self.params, self.result).apply(decided['actions'], current)
         return self.report(current)
-
-    # -- writes: each one goes through write(), so check mode is enforced in one place ---------
-
-    def delete(self, current):
-        self.set_diff(current, {} if self.params['state'] == 'absent' else desired_diff_view(self.params))
-        self.write('delete', self.module.client.delete_jwk, self.name)
-
-    def create(self, current):
-        if current is None:
-            self.set_diff(None, desired_diff_view(self.params))
-        client = self.module.client
-
-        def landed():  # a POST whose answer is lost is re-sent only when the JWK did not land
-            return client.get_jwk(self.name) is not None
-
-        if self.params['source'] == 'generate':
-            self.write('create', client.generate_jwk, build_generate_body(self.params), landed=landed)
-        else:
-            self.write('create', client.create_jwk, build_create_body(self.params), landed=landed)
-
-    def update(self, current):
-        after = diff_view(current)
-        after['description'] = self.params['description']
-        if after.get('source') in ATTACHED_SOURCES:
-            self.module.warn('Updating the description of JWK %s detaches it from its %s source: the '
-                             'server keeps the key material it has now, as a copied key. Later runs of '
-                             'this task still accept it; run it once with regenerate: always to attach '
-                             'it to its source again.' % (self.name, after['source']))
-            after['source'] = 'jwk'
-        self.set_diff(current, after)
-        self.write('update', self.module.client.update_jwk, self.name, build_update_body(self.params))
-
-    def write(self, action, call, *args, **kwargs):
-        self.result['actions'].append(action)
-        if not self.module.check_mode:
-            self.result['deployment'] = call(*args, **kwargs)
-            self.module.record_deployment(action, self.result['deployment'])
-        # Only once the server accepted it: a refused or unanswered write changed nothing.
-        self.result['changed'] = True
 
     # -- report --------------------------------------------------------------------------------
 
@@ -642,11 +566,6 @@ class JwkRun(object):
     def view(self, api_jwk):
         return jwk_view(api_jwk, include_private=self.params['return_private_key'])
 
-    def set_diff(self, before, after):
-        """Metadata and thumbprints only: diff_view never returns key material."""
-        if self.module._diff:
-            self.result['diff'] = dict(before=diff_view(before), after=after)
-
 
 def main():
     module = ApinizerModule(argument_spec=argument_spec(), supports_check_mode=True)
@@ -657,9 +576,7 @@ def main():
         result = task.run()
     except ApinizerError as e:
         failure = e.fail_kwargs()
-        if task.result['actions'] == ['delete', 'create']:
-            failure['msg'] = ('JWK %s was deleted to be replaced, but creating it again failed; run the '
-                              'task again to create it. %s' % (module.params['name'], failure['msg']))
+        failure['msg'] = replace_failed_message(module.params['name'], task.result['actions'], failure['msg'])
         module.fail(task.result, **failure)
     module.exit(result, subject='JWK %s was saved' % module.params['name'])
 

@@ -1,0 +1,614 @@
+#!/usr/bin/python
+# -*- coding: utf-8 -*-
+# Copyright: apinizer.apiops contributors
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+DOCUMENTATION = r"""
+---
+module: apinizer_jwks
+short_description: Converge a whole set of JSON Web Keys of an Apinizer project in one task
+version_added: 1.1.0
+description:
+  - Manages many JWKs of an Apinizer project in one module run, in the style of Ansible resource modules.
+    Each item of O(config) takes the options of M(apinizer.apiops.apinizer_jwk), with the same validation
+    and the same comparison.
+  - One list request reads the project's JWKs. A JWK is read on its own (one more request) only when its
+    decision needs key material, that is when its item states a fact the list does not report (key size,
+    curve, use, algorithm, or the key of O(config[].source=jwk)). Then come the writes. A run with nothing
+    to do over JWKs whose list facts decide them sends one request.
+  - Every item is validated, and every item is planned, before the first write. A bad item or an item that
+    O(config[].regenerate=fail) refuses fails the task with nothing written.
+  - Key material never appears in the output, the diff or a warning.
+extends_documentation_fragment:
+  - apinizer.apiops.connection
+  - apinizer.apiops.attributes
+  - apinizer.apiops.deployment
+attributes:
+  check_mode:
+    support: full
+    details:
+      - Check mode sends no write request; it reports what each item would become.
+  diff_mode:
+    support: full
+    details:
+      - One diff per changed JWK (metadata and the RFC 7638 thumbprint, never key material).
+options:
+  config:
+    description:
+      - The JWKs, each with the options of M(apinizer.apiops.apinizer_jwk) (except its
+        O(apinizer.apiops.apinizer_jwk#module:state), O(apinizer.apiops.apinizer_jwk#module:fail_on_deploy_error) and
+        O(apinizer.apiops.apinizer_jwk#module:return_private_key)). See that module for the details of each option.
+      - Required unless O(state=gathered), where it must be left out.
+      - With O(state=deleted) only O(config[].name) is used.
+    type: list
+    elements: dict
+    suboptions:
+      name:
+        description: Name of the JWK, unique in the project and in O(config).
+        type: str
+        required: true
+      description:
+        description:
+          - Free text description.
+          - With O(state=merged), when omitted, the description on the server is left as it is. With
+            O(state=replaced) and O(state=overridden) an omitted description means an empty one.
+        type: str
+      source:
+        description: Where the key material comes from (see M(apinizer.apiops.apinizer_jwk)).
+        type: str
+        choices: [generate, jwk, url, certificate, public_key, private_key, keystore]
+        default: generate
+      kid:
+        description: Key ID (for V(generate) the kid of the new key; for V(jwk) and V(url) it selects a key of a set).
+        type: str
+      key_type:
+        description: Type of key to generate.
+        type: str
+        choices: [RSA, EC, OCT, OKP]
+      key_size:
+        description: Key size in bits for V(RSA) and V(OCT) keys.
+        type: int
+      curve:
+        description: Curve for V(EC) and V(OKP) keys.
+        type: str
+        choices: [P-256, P-384, P-521, secp256k1, Ed25519, X25519]
+      use:
+        description: What the key is for.
+        type: str
+        choices: [signature, encryption]
+      algorithm:
+        description: JOSE algorithm name; it must fit the key type, the curve and the use.
+        type: str
+      kid_type:
+        description: How the server derives the kid of a generated key when O(config[].kid) is not given.
+        type: str
+        choices: [timestamp, sha256, sha1, iso_date, none]
+      not_before:
+        description: Start of validity of a generated key, ISO 8601 (sent on creation only).
+        type: str
+      expiration:
+        description: End of validity of a generated key, ISO 8601 (sent on creation only).
+        type: str
+      password_salt_length:
+        description: Salt length for a generated V(OCT) key with a V(PBES2-*) algorithm (sent on creation only).
+        type: int
+      password_iteration_count:
+        description: Iteration count for a generated V(OCT) key with a V(PBES2-*) algorithm (sent on creation only).
+        type: int
+      jwk:
+        description: For V(jwk), the key to import, a JWK or a JWK Set, as a dictionary or a JSON string. Never logged.
+        type: json
+      url:
+        description: For V(url), the address the Apinizer server fetches the JWK or JWK Set from.
+        type: str
+      url_connect_timeout:
+        description: Connect timeout in milliseconds for V(url).
+        type: int
+      url_read_timeout:
+        description: Read timeout in milliseconds for V(url).
+        type: int
+      url_size_limit:
+        description: Largest document in bytes the server accepts for V(url).
+        type: int
+      certificate_name:
+        description: For V(certificate), the name of the certificate stored in the Apinizer project.
+        type: str
+      key_name:
+        description: For V(public_key) and V(private_key), the name of the key stored in the Apinizer project.
+        type: str
+      keystore_name:
+        description: For V(keystore), the name of the keystore stored in the Apinizer project.
+        type: str
+      alias:
+        description: For V(keystore), the alias of the entry in the keystore.
+        type: str
+      environment:
+        description: For the stored sources, the environment whose certificate, key or keystore is read.
+        type: str
+      regenerate:
+        description:
+          - What to do when the JWK exists but differs in something the API cannot change in place
+            (see M(apinizer.apiops.apinizer_jwk)).
+          - When omitted, V(fail) with O(state=merged) and V(when_different) with O(state=replaced) and
+            O(state=overridden).
+        type: str
+        choices: [never, fail, when_different, always]
+  state:
+    description:
+      - V(merged) creates the missing JWKs and updates descriptions, item by item as M(apinizer.apiops.apinizer_jwk)
+        does (a difference the API cannot change in place fails the task unless O(config[].regenerate) says
+        otherwise).
+      - V(replaced) makes the listed JWKs exactly as specified, deleting and creating again a JWK that differs
+        (O(config[].regenerate) defaults to V(when_different)); an omitted description means an empty one.
+      - V(overridden) is V(replaced), and also deletes the JWKs of the project that are not listed and whose
+        name is in O(scope). It never deletes a JWK outside O(scope), and never one a credential uses (see
+        O(exclusive)).
+      - V(deleted) deletes the listed JWKs (only their names count), as M(apinizer.apiops.apinizer_jwk) with
+        O(apinizer.apiops.apinizer_jwk#module:state=absent) does.
+      - V(gathered) changes nothing and returns the project's JWKs in the O(config) format in RV(gathered).
+    type: str
+    choices: [merged, replaced, overridden, deleted, gathered]
+    default: merged
+  scope:
+    description:
+      - The JWKs O(state=overridden) may delete. Required with O(state=overridden).
+      - Give exactly one of O(scope.prefix) and O(scope.regex).
+    type: dict
+    suboptions:
+      prefix:
+        description: A JWK whose name starts with this text is in scope.
+        type: str
+      regex:
+        description: A JWK whose whole name matches this Python regular expression is in scope.
+        type: str
+  exclusive:
+    description:
+      - With O(state=overridden), whether this task is the only user of the JWKs in O(scope).
+      - When the server reports which JWK each credential uses, a JWK to delete that a credential uses fails
+        the task, naming the JWK and the credential, whatever this option says.
+      - When the server does not report assignments (the documented API does not), the module cannot prove that
+        no credential uses a JWK it would delete; it then deletes only with O(exclusive=true), which asserts
+        that no credential uses a JWK in O(scope) that O(config) does not list.
+    type: bool
+    default: false
+notes:
+  - B(Requests.) One list request; one GET per JWK whose decision needs key material; with O(state=overridden)
+    one credential list request when there is something to delete; then one request per write (two for a
+    replacement). A creation is not read back.
+  - B(Failures.) Writes run in the order of O(config), then the deletions of O(state=overridden). A write that
+    fails stops the task; the JWKs written before it stay written and are listed in the result.
+  - B(Gathered.) For a generated or URL JWK the entry states the facts the list reports (name, description,
+    source, key type, kid, url), so a V(gathered) then V(overridden) round trip sends one list request and one
+    credential list request. For a pasted key the entry holds its public JWK (never a private member). A JWK
+    whose source cannot be stated from public facts (a stored certificate, key or keystore, a pasted symmetric
+    key) is listed in RV(incomplete) with what its entry lacks.
+seealso:
+  - module: apinizer.apiops.apinizer_jwk
+  - module: apinizer.apiops.apinizer_jwk_info
+author:
+  - apinizer.apiops maintainers (@apinizer)
+"""
+
+EXAMPLES = r"""
+- name: Converge the partner keys of the demo project
+  hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/apinizer.apiops.apinizer:
+      apinizer_url: https://apinizer.example.com
+      apinizer_token: "{{ apinizer_token }}"
+      project: demo
+  tasks:
+    - name: Generate the signing keys (creates the missing ones, updates descriptions)
+      apinizer.apiops.apinizer_jwks:
+        config:
+          - name: partner-a-signing
+            description: Signs tokens for partner A
+            key_type: EC
+            curve: P-256
+            algorithm: ES256
+          - name: partner-b-signing
+            key_type: RSA
+            key_size: 3072
+            algorithm: PS256
+          - name: partner-c-published
+            source: url
+            url: https://partner-c.example.com/.well-known/jwks.json
+            kid: c-2026
+      register: converged
+
+    - name: Show what happened
+      ansible.builtin.debug:
+        msg: "created {{ converged.created }}, unchanged {{ converged.unchanged }}"
+
+    - name: Gather the partner keys in the config format
+      apinizer.apiops.apinizer_jwks:
+        state: gathered
+      register: current
+
+    - name: Keep exactly the gathered partner keys (a no-op right after gathering)
+      apinizer.apiops.apinizer_jwks:
+        state: overridden
+        config: "{{ current.gathered | selectattr('name', 'match', 'partner-') | list }}"
+        scope:
+          prefix: partner-
+        exclusive: true
+
+    - name: Delete two retired keys
+      apinizer.apiops.apinizer_jwks:
+        state: deleted
+        config:
+          - name: partner-old-1
+          - name: partner-old-2
+"""
+
+RETURN = r"""
+changed:
+  description: Whether any JWK was (or, in check mode, would be) created, updated, replaced or deleted.
+  returned: always
+  type: bool
+  sample: true
+created:
+  description: Names of the JWKs created (in check mode, that would be).
+  returned: always
+  type: list
+  elements: str
+  sample: ["partner-a-signing"]
+updated:
+  description: Names of the JWKs whose description was updated in place.
+  returned: always
+  type: list
+  elements: str
+  sample: []
+replaced:
+  description: Names of the JWKs deleted and created again.
+  returned: always
+  type: list
+  elements: str
+  sample: []
+deleted:
+  description: Names of the JWKs deleted.
+  returned: always
+  type: list
+  elements: str
+  sample: ["partner-old-1"]
+unchanged:
+  description: Names of the listed JWKs left as they were (with O(state=deleted), the listed names that did not exist).
+  returned: always
+  type: list
+  elements: str
+  sample: ["partner-b-signing"]
+jwks:
+  description: One entry per JWK the task acted on or compared, in order (the listed items, then the deletions of V(overridden)).
+  returned: when O(state) is not V(gathered)
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: Name of the JWK.
+      type: str
+    outcome:
+      description: V(created), V(updated), V(replaced), V(deleted) or V(unchanged).
+      type: str
+    actions:
+      description: The writes, in order (V(delete), V(create), V(update)).
+      type: list
+      elements: str
+    differences:
+      description: The differences the API cannot change in place, one sentence each.
+      type: list
+      elements: str
+    unverified:
+      description:
+        - The options the item set that the server does not report for the existing JWK (typically
+          V(use) and V(algorithm) on a server as documented); the module warns about them, as
+          M(apinizer.apiops.apinizer_jwk) does.
+      returned: when an existing JWK was compared and the server left something out
+      type: list
+      elements: str
+    deployment:
+      description: Per-environment result of the item's last write (see M(apinizer.apiops.apinizer_jwk)).
+      type: list
+      elements: dict
+  sample: [{"name": "partner-a-signing", "outcome": "created", "actions": ["create"], "differences": [], "deployment": []}]
+deployment:
+  description:
+    - Per-environment result of every JWK's last write, in order, each entry with the JWK's name. Empty when
+      nothing was written.
+  returned: always
+  type: list
+  elements: dict
+  contains:
+    name:
+      description: Name of the JWK written.
+      type: str
+      sample: partner-a-signing
+    environment:
+      description: Environment name.
+      type: str
+      sample: production
+    success:
+      description: Whether the write was deployed to that environment.
+      type: bool
+      sample: true
+    message:
+      description: The server's message for that environment.
+      type: str
+      sample: Deployed successfully
+failed_item:
+  description: The name of the JWK whose write failed; the summary lists hold what was written before it.
+  returned: when a write failed
+  type: str
+  sample: partner-b-signing
+failed_environments:
+  description: The environments a write could not be deployed to, when that failed the task.
+  returned: on failure, with O(fail_on_deploy_error=true)
+  type: list
+  elements: str
+  sample: ["staging"]
+gathered:
+  description:
+    - With O(state=gathered), the project's JWKs in the O(config) format (public facts only), ready to be
+      given back as O(config).
+  returned: when O(state=gathered)
+  type: list
+  elements: dict
+  sample: [{"name": "partner-a-signing", "description": "Signs tokens for partner A", "source": "generate", "key_type": "EC", "kid": "a-1"}]
+incomplete:
+  description: Gathered entries that need more options before they can be used as O(config), with the problems.
+  returned: when O(state=gathered)
+  type: list
+  elements: dict
+  sample: [{"name": "gateway-cert-jwk", "problems": ["certificate_name is required with source 'certificate'"]}]
+diff:
+  description: One before/after pair per changed JWK, in diff mode. Never key material.
+  returned: in diff mode
+  type: list
+  elements: dict
+"""
+
+from ansible_collections.apinizer.apiops.plugins.module_utils.apinizer_module import ApinizerModule
+# The unit tests patch module.ApinizerClient.from_module: the name stays importable from here.
+from ansible_collections.apinizer.apiops.plugins.module_utils.client import ApinizerClient  # noqa: F401 pylint: disable=unused-import
+from ansible_collections.apinizer.apiops.plugins.module_utils.credentials import assignments_reported
+from ansible_collections.apinizer.apiops.plugins.module_utils.errors import ApinizerError
+from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_converge import (
+    JwkWriter,
+    config_entry,
+    in_scope,
+    left_alone_warning,
+    needs_key_material,
+    outcome,
+    refusal_message,
+    replace_failed_message,
+    used_by,
+)
+from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_options import jwk_option_spec
+from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_state import plan, unverified_options, unverified_sentence
+from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_validation import jwk_problems
+from ansible_collections.apinizer.apiops.plugins.module_utils.masking import narrow_jwk_no_log
+
+OUTCOMES = ('created', 'updated', 'replaced', 'deleted', 'unchanged')
+# regenerate when an item leaves it out, by state
+DEFAULT_REGENERATE = {'merged': 'fail', 'replaced': 'when_different', 'overridden': 'when_different'}
+
+
+def argument_spec():
+    return dict(
+        config=dict(type='list', elements='dict', options=jwk_option_spec(regenerate_default=None)),
+        state=dict(type='str', default='merged',
+                   choices=['merged', 'replaced', 'overridden', 'deleted', 'gathered']),
+        scope=dict(type='dict', options=dict(prefix=dict(type='str'), regex=dict(type='str')),
+                   mutually_exclusive=[['prefix', 'regex']], required_one_of=[['prefix', 'regex']]),
+        exclusive=dict(type='bool', default=False),
+        fail_on_deploy_error=dict(type='bool', default=True),
+    )
+
+
+def option_problems(params):
+    """Problems of the task-level options (state, config, scope)."""
+    state, problems = params['state'], []
+    if state == 'gathered' and params['config'] is not None:
+        problems.append('config does not apply to state gathered')
+    if state != 'gathered' and params['config'] is None:
+        problems.append('config is required with state %s' % state)
+    if state == 'overridden' and params['scope'] is None:
+        problems.append('scope is required with state overridden: give scope.prefix or scope.regex, '
+                        'the names of the JWKs it may delete')
+    if params['scope'] is not None and params['scope'].get('regex') is not None:
+        try:
+            in_scope('', params['scope'])
+        except Exception as e:  # re.error; its text says what is wrong with the expression
+            problems.append('scope.regex %r is not a regular expression: %s' % (params['scope']['regex'], e))
+    return problems
+
+
+def item_problems(index, item, state, seen):
+    """Problems of config[index], each naming the item and the option."""
+    label = 'config[%d]' % index
+    name = item['name']
+    if state == 'deleted':
+        problems = [message for unused, message in jwk_problems({'name': name}, lambda o: '%s.%s' % (label, o))]
+    else:
+        problems = [message for unused, message in jwk_problems(item, lambda o: '%s.%s' % (label, o))]
+    if name in seen:
+        problems.append('%s.name %r is already the name of config[%d]' % (label, name, seen[name]))
+    seen.setdefault(name, index)
+    return ['JWK %s: %s' % (name, problem) for problem in problems]
+
+
+def item_params(item, state):
+    """The params dict of one item as apinizer_jwk's functions read it (state, regenerate, description)."""
+    params = dict(item)
+    params['state'] = 'absent' if state == 'deleted' else 'present'
+    if params.get('regenerate') is None:
+        params['regenerate'] = DEFAULT_REGENERATE.get(state, 'fail')
+    if state in ('replaced', 'overridden') and params.get('description') is None:
+        params['description'] = ''
+    return params
+
+
+class JwksRun(object):
+    """One run: validate every item, read the list (and what needs key material), plan every item,
+    write in order, report."""
+
+    def __init__(self, module):
+        self.module = module
+        self.params = module.params
+        self.state = module.params['state']
+        self.result = dict((name, []) for name in OUTCOMES)
+        self.result.update(changed=False, jwks=[], deployment=[])
+        self.items = []  # (params, current, decided, item result)
+
+    def validate(self):
+        problems = option_problems(self.params)
+        seen = {}
+        for index, item in enumerate(self.params['config'] or []):
+            problems.extend(item_problems(index, item, self.state, seen))
+        if problems:
+            self.module.fail(msg='Invalid options: %s.' % '; '.join(problems), problems=problems)
+
+    def read(self):
+        """The list (one request), keyed by name; every item must be an object with a name."""
+        summaries = self.module.client.list_jwks()
+        by_name = {}
+        for summary in summaries:
+            if not isinstance(summary, dict) or not isinstance(summary.get('name'), str):
+                raise ApinizerError('the JWK list answered an item that is not a JWK with a name',
+                                    method='GET', path='/projects/%s/jwks/' % self.params['project'])
+            by_name[summary['name']] = summary
+        return by_name
+
+    def plan(self, by_name):
+        """Plan every item before any write; refusals fail the task with nothing written."""
+        refusals = []
+        for item in self.params['config']:
+            params = item_params(item, self.state)
+            summary = by_name.get(params['name'])
+            current = self.module.client.get_jwk(params['name']) if needs_key_material(params, summary) else summary
+            decided = plan(params, current)
+            if decided['refused']:
+                refusals.append(refusal_message(params['name'], decided['differences']))
+            if decided['left_alone']:
+                self.module.warn(left_alone_warning(params['name'], decided['differences']))
+            if decided.get('unverified') and 'create' not in decided['actions']:
+                # As apinizer_jwk: a fact the server does not report is never a silent match.
+                self.module.warn(unverified_sentence(params['name'], decided['unverified']))
+            self.add(params, current, decided)
+        if refusals:
+            self.module.fail(self.result, msg=' '.join(refusals), jwks=self.jwks())
+        if self.state == 'overridden':
+            self.plan_deletions(by_name)
+
+    def add(self, params, current, decided):
+        item = dict(changed=False, actions=[], deployment=[], differences=decided['differences'] or [])
+        if decided.get('unverified') and 'create' not in decided['actions']:
+            item['unverified'] = unverified_options(decided['unverified'])
+        self.items.append((params, current, decided, item))
+
+    def plan_deletions(self, by_name):
+        """overridden: the unlisted JWKs in scope, unless a credential uses (or may use) one."""
+        listed = set(item['name'] for item in self.params['config'])
+        doomed = [name for name in by_name if name not in listed and in_scope(name, self.params['scope'])]
+        if not doomed:
+            return
+        credentials = self.module.client.list_credentials()
+        if assignments_reported(credentials):
+            users = used_by(credentials)
+            blocked = ['JWK %s is used by credential %s' % (name, ', '.join(users[name]))
+                       for name in doomed if name in users]
+            if blocked:
+                self.module.fail(self.result, msg=(
+                    'state overridden would delete JWKs that credentials use; nothing was written: %s. '
+                    'List them in config, or assign the credentials other JWKs first.' % '; '.join(blocked)))
+        elif not self.params['exclusive']:
+            self.module.fail(self.result, msg=(
+                'state overridden would delete %s, but the server does not report which JWK each credential '
+                'uses, so the module cannot prove that no credential uses them; nothing was written. Set '
+                'exclusive: true to assert that no credential uses a JWK in scope that config does not list.'
+                % ', '.join(doomed)))
+        for name in doomed:
+            self.add({'name': name, 'state': 'absent'}, by_name[name], {'actions': ['delete'], 'differences': None})
+
+    def write(self):
+        """The writes in order; a failure stops the run and names the item (earlier writes stay)."""
+        for params, current, decided, item in self.items:
+            try:
+                JwkWriter(self.module, params, item, label=params['name']).apply(decided['actions'], current)
+            except ApinizerError as e:
+                done = item['actions'][:-1]  # write() lists an action before sending it
+                if done:
+                    self.record(params['name'], done)
+                failure = e.fail_kwargs()
+                msg = replace_failed_message(params['name'], item['actions'], failure['msg'])
+                failure['msg'] = 'JWK %s failed: %s%s' % (params['name'], msg, self.written())
+                self.module.fail(self.report(), failed_item=params['name'], **failure)
+            self.record(params['name'], item['actions'])
+
+    def record(self, name, actions):
+        self.result['changed'] = self.result['changed'] or bool(actions)
+        self.result[outcome(actions)].append(name)
+
+    def written(self):
+        done = ['%s %s' % (key, ', '.join(self.result[key])) for key in OUTCOMES[:4] if self.result[key]]
+        return ' Written before it: %s.' % '; '.join(done) if done else ' Nothing was written before it.'
+
+    def jwks(self):
+        views = []
+        for params, unused, unused2, item in self.items:
+            view = dict(name=params['name'], outcome=outcome(item['actions']), actions=item['actions'],
+                        differences=item['differences'], deployment=item['deployment'])
+            if 'unverified' in item:
+                view['unverified'] = item['unverified']
+            views.append(view)
+        return views
+
+    def report(self):
+        self.result['jwks'] = self.jwks()
+        self.result['deployment'] = [dict(entry, name=params['name'])
+                                     for params, unused, unused2, item in self.items for entry in item['deployment']]
+        if self.module._diff:
+            self.result['diff'] = [dict(item['diff'], before_header=params['name'], after_header=params['name'])
+                                   for params, unused, unused2, item in self.items if 'diff' in item]
+        return self.result
+
+    def gather(self, by_name):
+        """state gathered: the config entries (a GET only for pasted keys: their public JWK)."""
+        gathered, incomplete = [], []
+        for name, summary in by_name.items():
+            api_jwk = summary
+            if config_entry(summary)['source'] == 'jwk':
+                api_jwk = self.module.client.get_jwk(name) or summary
+            entry = config_entry(api_jwk)
+            gathered.append(entry)
+            problems = [message for unused, message in jwk_problems(entry)]
+            if problems:
+                incomplete.append(dict(name=name, problems=problems))
+        return dict(changed=False, gathered=gathered, incomplete=incomplete, deployment=[],
+                    **dict((name, []) for name in OUTCOMES))
+
+
+def main():
+    module = ApinizerModule(argument_spec=argument_spec(), supports_check_mode=True)
+    for item in module.params['config'] or []:
+        if item.get('jwk'):
+            narrow_jwk_no_log(module, item['jwk'])
+    task = JwksRun(module)
+    task.validate()
+    try:
+        by_name = task.read()
+        if task.state == 'gathered':
+            module.exit(task.gather(by_name))
+        task.plan(by_name)
+    except ApinizerError as e:
+        module.fail_api(e, task.result)
+    task.write()
+    module.exit(task.report(), subject='JWKs were saved')
+
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,62 @@
+# -*- coding: utf-8 -*-
+# GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
+# SPDX-License-Identifier: GPL-3.0-or-later
+"""jwk_converge: when the list decides an item, scope, credential use, the gathered entry."""
+
+from __future__ import absolute_import, division, print_function
+__metaclass__ = type
+
+import pytest
+
+from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_converge import (
+    config_entry,
+    in_scope,
+    needs_key_material,
+    outcome,
+    used_by,
+)
+
+SUMMARY = {'name': 'k', 'description': None, 'sourceType': 'GENERATE', 'sourceUrl': None, 'type': 'EC', 'kid': 'k1'}
+
+
+@pytest.mark.parametrize('params, needed', [
+    (dict(name='k', state='present', regenerate='fail', key_type='EC', kid='k1', description='d'), False),
+    (dict(name='k', state='present', regenerate='fail', source='generate'), False),
+    (dict(name='k', state='present', regenerate='fail', curve='P-256'), True),
+    (dict(name='k', state='present', regenerate='fail', algorithm='ES256'), True),
+    (dict(name='k', state='present', regenerate='fail', use='signature'), True),
+    (dict(name='k', state='present', regenerate='always', curve='P-256'), False),
+    (dict(name='k', state='absent', regenerate='fail', curve='P-256'), False),
+])
+def test_needs_key_material_only_for_facts_the_summary_lacks(params, needed):
+    assert needs_key_material(params, SUMMARY) is needed
+
+
+def test_a_missing_jwk_needs_no_get():
+    assert needs_key_material(dict(name='k', state='present', regenerate='fail', curve='P-256'), None) is False
+
+
+def test_scope_prefix_and_whole_name_regex():
+    assert in_scope('app-1', {'prefix': 'app-'}) and not in_scope('xapp-1', {'prefix': 'app-'})
+    assert in_scope('app-1', {'regex': 'app-[0-9]'}) and not in_scope('app-12', {'regex': 'app-[0-9]'})
+    assert not in_scope('my-app-1', {'regex': 'app-.*'})
+
+
+def test_used_by_names_credential_and_purpose():
+    creds = [{'username': 'a', 'validationJwkName': 'k', 'encryptionJwkName': 'k'},
+             {'username': 'b', 'validationJwkName': '', 'encryptionJwkName': None}]
+    assert used_by(creds) == {'k': ['a (encryption)', 'a (validation)']}
+
+
+def test_outcome_of_each_action_sequence():
+    assert [outcome(a) for a in ([], ['create'], ['update'], ['delete', 'create'], ['delete'])] == [
+        'unchanged', 'created', 'updated', 'replaced', 'deleted']
+
+
+def test_config_entry_of_a_summary_and_of_a_pasted_symmetric_key():
+    assert config_entry(SUMMARY) == dict(name='k', description='', source='generate', key_type='EC', kid='k1')
+    url = dict(SUMMARY, sourceType='URL', sourceUrl='https://x.example/jwks.json')
+    assert config_entry(url) == dict(name='k', description='', source='url', url='https://x.example/jwks.json', kid='k1')
+    oct_jwk = dict(SUMMARY, sourceType='COPY_PASTE', type='OCT', oct={'kty': 'oct', 'k': 'c2VjcmV0LXNlY3JldC1zZWNyZXQ'})
+    entry = config_entry(oct_jwk)
+    assert 'jwk' not in entry and 'c2VjcmV0' not in str(entry)
