@@ -40,6 +40,7 @@ from ansible_collections.apinizer.apiops.plugins.module_utils.deployment import 
 from ansible_collections.apinizer.apiops.plugins.module_utils.errors import ApinizerError
 from ansible_collections.apinizer.apiops.plugins.module_utils.names import name_problem
 from ansible_collections.apinizer.apiops.plugins.module_utils.masking import (
+    jwk_document,
     mask_text,
     request_secrets,
     secret_variants,
@@ -141,7 +142,7 @@ class ApinizerClient(object):
         client.project = module.params['project']
         # What the task marked no_log (token, password, private members of its keys) is masked,
         # fragments included, in every piece of server text.
-        client.add_secrets(v for v in module.no_log_values if isinstance(v, str) and len(v) >= 6)
+        client.add_no_log_values(module.no_log_values)
         return client
 
     # ---- helpers for modules ----------------------------------------------------------------
@@ -158,6 +159,12 @@ class ApinizerClient(object):
         """One warning per write that landed although its answer was lost."""
         return ['The answer to %s was lost; the write landed (read back), but its deployment result '
                 'is unknown: check the environments of the project.' % line for line in self.lost_answers]
+
+    def add_no_log_values(self, values):
+        """Take a module's no_log values as secrets: the strings long enough to mask, except a
+        whole JWK document (its private members are registered on their own, see
+        masking.jwk_document)."""
+        self.add_secrets(v for v in values if isinstance(v, str) and len(v) >= 6 and not jwk_document(v))
 
     def add_secrets(self, values):
         """Also mask ``values`` (and their fragments) in every piece of server text."""

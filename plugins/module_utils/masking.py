@@ -173,13 +173,35 @@ def narrow_jwk_no_log(module, raw=None):
     keys = doc.get('keys') if 'kty' not in doc else [doc]
     if not isinstance(keys, list):
         return
-    public, secret = set(), set()
+    public, secret, private = set(), set(), set()
     for key in keys:
         if not isinstance(key, dict):
             continue
         for member, value in key.items():
             (public if member in PUBLIC_MEMBERS else secret).update(_leaves(value))
+            if member in PRIVATE_MEMBERS:
+                private.update(_leaves(value))
     for option in ('apinizer_token', 'apinizer_password'):
         if module.params.get(option):
             secret.add(module.params[option])
     module.no_log_values.difference_update(public - secret)
+    # A JWK given as a JSON string registers only as a whole: register its secret members on their
+    # own too (private members only), so that the client masks their fragments in server text (see jwk_document).
+    module.no_log_values.update(private)
+
+
+def jwk_document(value):
+    """True when ``value`` is a JWK or JWK Set as a JSON string (a no_log value of a ``jwk`` option).
+
+    The client masks fragments of secrets in server text; it takes the secret members of such a
+    document (narrow_jwk_no_log registers them on their own), not the whole document, whose
+    public text (the kid, often the JWK's own name) would otherwise be masked out of error texts
+    the modules must read, such as "JWK (name: x) is not found".
+    """
+    if not value.lstrip().startswith('{'):
+        return False
+    try:
+        doc = json.loads(value)
+    except ValueError:
+        return False
+    return isinstance(doc, dict) and ('kty' in doc or isinstance(doc.get('keys'), list))

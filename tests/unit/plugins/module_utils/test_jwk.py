@@ -781,6 +781,32 @@ def test_narrow_jwk_no_log_leaves_non_json_masked_whole():
     assert module.no_log_values == {'not json'}
 
 
+def test_narrow_jwk_no_log_registers_the_private_members_of_a_json_string_on_their_own(keys):
+    # a JWK given as a JSON string is registered by AnsibleModule only as a whole
+    raw = json.dumps(dict(keys['EC'], kid='sig-20261204T125803Z'))
+    module = _NoLogModule({'jwk': raw}, {raw})
+    J.narrow_jwk_no_log(module)
+    assert keys['EC']['d'] in module.no_log_values and raw in module.no_log_values
+    assert 'sig-20261204T125803Z' not in module.no_log_values
+
+
+def test_the_client_masks_private_members_not_the_public_text_of_a_jwk_document(keys):
+    # The role names a generation's JWK after its kid: the server's "not found" text must keep the
+    # name (a fragment of the whole document) or the module cannot read it as "missing".
+    from ansible_collections.apinizer.apiops.plugins.module_utils.client import ApinizerClient
+    from ansible_collections.apinizer.apiops.plugins.module_utils.masking import jwk_document
+    name = 'sig-20261204T125803Z'
+    raw = json.dumps(dict(keys['EC'], kid=name))
+    assert jwk_document(raw) and jwk_document(json.dumps({'keys': []}))
+    assert not jwk_document('{"password": "x"}') and not jwk_document('not json') and not jwk_document('{')
+    module = _NoLogModule({'jwk': raw}, {raw})
+    J.narrow_jwk_no_log(module)
+    client = ApinizerClient('https://apinizer.example.com', token='tok-' + 'x' * 20)
+    client.add_no_log_values(module.no_log_values)
+    text = client.mask('JWK (name: %s) is not found! echo: %s' % (name, keys['EC']['d'][:20]))
+    assert name in text and keys['EC']['d'][:20] not in text
+
+
 def test_public_members_are_every_rfc_public_member():
     assert J.PUBLIC_MEMBERS == frozenset(('kty', 'kid', 'use', 'alg', 'crv', 'n', 'e', 'x', 'y', 'key_ops',
                                           'x5u', 'x5c', 'x5t', 'x5t#S256'))
