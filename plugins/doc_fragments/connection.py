@@ -69,12 +69,9 @@ options:
     type: path
   timeout:
     description:
-      - Seconds each HTTP request may take before it counts as failed. Connecting and each wait
-        for the status line and headers are bounded by it; the body is streamed against one
-        deadline of O(timeout) counted from the start of the request, so a server that sends its
-        answer body slowly, a byte at a time, is cut off at it.
-      - A server that drips its status line and headers, a byte at a time, is bounded only per
-        read (each wait at most O(timeout)), not as a whole.
+      - Seconds each HTTP request may take as a whole before it counts as failed (connecting,
+        sending, the status line and headers, and the full body). A server that sends its answer
+        slowly, a byte at a time, is cut off at this deadline.
       - An answer body larger than 16 MiB is refused (the task fails) and never read whole.
     type: float
     default: 30

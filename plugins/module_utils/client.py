@@ -14,6 +14,7 @@ endpoint is one method here (path, method, how its answer reads) plus its test i
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import threading
 import time
 import traceback
 import warnings
@@ -236,13 +237,38 @@ class ApinizerClient(object):
             # per-request InsecureRequestWarning would only spam stderr.
             with warnings.catch_warnings():
                 warnings.filterwarnings('ignore', message='Unverified HTTPS request')
-                resp = self.session.request(method, self.base_url + path, **kwargs)
+                resp = self._exchange(method, self.base_url + path, kwargs)
         else:
-            resp = self.session.request(method, self.base_url + path, **kwargs)
+            resp = self._exchange(method, self.base_url + path, kwargs)
         if 300 <= resp.status_code < 400:
             resp.close()
             return resp
         return read_answer(resp, method, path, deadline, self._clock)
+
+    def _exchange(self, method, url, kwargs):
+        """session.request up to the answer's headers, within ``timeout`` as a whole.
+
+        requests bounds each socket read, so a server that drips its status line and headers a
+        byte at a time would hold the task forever: the exchange runs in a daemon thread that the
+        module waits for at most ``timeout`` (an abandoned one ends with the module's process).
+        """
+        outcome = {}
+
+        def exchange():
+            try:
+                outcome['resp'] = self.session.request(method, url, **kwargs)
+            except Exception as exc:  # pylint: disable=broad-except  # re-raised below, in the module's thread
+                outcome['exc'] = exc
+
+        worker = threading.Thread(target=exchange)
+        worker.daemon = True
+        worker.start()
+        worker.join(self.timeout)
+        if worker.is_alive():
+            raise TimeoutError('the answer headers were not complete within the timeout')
+        if 'exc' in outcome:
+            raise outcome['exc']
+        return outcome['resp']
 
     def _delay(self, retry_index, err):
         retry_after = getattr(err, 'retry_after', None)

@@ -369,3 +369,52 @@ def test_a_url_with_userinfo_fails_before_the_validate_certs_warning_could_print
                                          apinizer_token='tok-0a1b2c3d', validate_certs=False), capsys)
     assert warnings is None and failed.startswith('apinizer_url must not carry a user name or password')
     assert 's3cr3t' not in failed and 'admin' not in failed
+
+
+# ---- a server that drips its status line and headers (issue 11: timeout as a whole) ----------
+
+def _dripping_server(interval):
+    """A loopback socket server that answers the status line and headers one byte every ``interval``
+    seconds; returns (port, stop event)."""
+    import socket
+    import threading
+    import time
+    server = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    server.bind(('127.0.0.1', 0))
+    server.listen(1)
+    stop = threading.Event()
+
+    def serve():
+        conn, unused = server.accept()
+        conn.recv(65536)
+        for byte in b'HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nX-Slow: yes\r\n\r\n':
+            if stop.is_set():
+                break
+            try:
+                conn.sendall(bytes(bytearray([byte])))
+            except OSError:
+                break
+            time.sleep(interval)
+        conn.close()
+        server.close()
+
+    worker = threading.Thread(target=serve)
+    worker.daemon = True
+    worker.start()
+    return server.getsockname()[1], stop
+
+
+def test_a_server_that_drips_its_headers_is_cut_off_at_the_timeout():
+    import time
+    # 70 header bytes at 0.1 s each take 7 s; each socket read waits far less than the timeout,
+    # so only a deadline over the whole exchange ends it at 1 s.
+    port, stop = _dripping_server(0.1)
+    client = ApinizerClient('http://127.0.0.1:%d' % port, token=TOKEN, timeout=1, retries=0)
+    started = time.monotonic()
+    try:
+        with pytest.raises(ApinizerError) as failure:
+            client.list_jwks(project='demo')
+    finally:
+        stop.set()
+    assert time.monotonic() - started < 3
+    assert failure.value.transient and 'timed out after 1 s' in str(failure.value)
