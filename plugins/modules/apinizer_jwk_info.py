@@ -39,7 +39,7 @@ options:
   names:
     description:
       - Names of JWKs to describe with their public keys. Duplicates are read once;
-        the order of RV(jwks) and RV(jwk_set.keys) follows this list.
+        the order of RV(jwks) and of the keys in RV(jwk_set) follows this list.
       - Mutually exclusive with O(name).
     type: list
     elements: str
@@ -189,15 +189,12 @@ jwk_set:
   description:
     - A JWK Set (RFC 7517 section 5) of the public keys of RV(jwks), ready to publish.
     - Symmetric (C(oct)) keys are left out.
+    - Its one member C(keys) is the list of public JWKs, as RFC 7517 names it. Read it in Jinja as
+      C(jwk_set['keys']), since C(jwk_set.keys) is the dictionary method.
     - When several keys of the set share a C(kid), the module warns, naming the kid and the JWKs,
       because a verifier that selects keys by C(kid) may pick the wrong one.
   returned: when O(name) or O(names) is given
   type: dict
-  contains:
-    keys:
-      description: Public JWKs.
-      type: list
-      elements: dict
   sample:
     keys:
       - kty: EC
