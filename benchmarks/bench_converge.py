@@ -349,7 +349,8 @@ class Bench(object):
             ('python -c pass', 'pass'),
             ('ansible.module_utils.basic', 'import ansible.module_utils.basic'),
             ('module_utils.client', 'import %smodule_utils.client' % PREFIX),
-            ('module_utils.client + jwk', 'import %smodule_utils.client, %smodule_utils.jwk' % (PREFIX, PREFIX)),
+            ('module_utils.client + jwk_*', 'import %smodule_utils.client, %smodule_utils.jwk_state, '
+             '%smodule_utils.jwk_validation, %smodule_utils.jwk_bodies' % (PREFIX, PREFIX, PREFIX, PREFIX)),
             ('cryptography (for scale)', 'import cryptography.hazmat.primitives.asymmetric.ec'),
         ]
         modules_dir = os.path.join(self.collections, 'ansible_collections', 'apinizer', 'apiops', 'plugins', 'modules')
@@ -402,6 +403,9 @@ class Bench(object):
             ('apinizer_credential_jwk', 'assign (no-op)', {'username': 'api-user', 'purpose': 'validation',
                                                            'jwk_name': 'bench-probe'}, False),
         ]
+        # A credential's no-op path exists only where the server reports assignments (on a server
+        # as documented, the emulator's default, the module applies the assignment and warns).
+        self.emu.configure(report_assignments=True)
         rows = []
         for module, path, args, changed in paths:
             out = self.probe(module, args)

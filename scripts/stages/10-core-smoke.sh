@@ -72,7 +72,8 @@ export ANSIBLE_NOCOLOR=1 NO_COLOR=1 ANSIBLE_FORCE_COLOR=0
 export ANSIBLE_DEPRECATION_WARNINGS=1 ANSIBLE_RETRY_FILES_ENABLED=0
 unset ANSIBLE_CONFIG ANSIBLE_STDOUT_CALLBACK
 
-version="$("$CORE_VENV/bin/ansible-playbook" --version | head -1)"
+# sed reads all of it: head would close the pipe early, and ansible-playbook then fails on EPIPE.
+version="$("$CORE_VENV/bin/ansible-playbook" --version | sed -n 1p)"
 echo "controller: $version"
 [[ "$version" == *"core $CORE."* ]] || fail "expected ansible-core $CORE.x in $CORE_VENV, got: $version"
 
@@ -118,8 +119,11 @@ recap() {
 }
 
 # no_warnings NAME: a deprecation or warning on this core is a compatibility problem too.
+# The collection's own warnings on a server as documented ("The server does not report which JWK
+# ...": the emulator's default) are expected and say nothing about the core; every other one counts.
 no_warnings() {
-    if grep -E '^\[(WARNING|DEPRECATION WARNING|ERROR)\]' "$WORK/$1.out"; then
+    if grep -E '^\[(WARNING|DEPRECATION WARNING|ERROR)\]' "$WORK/$1.out" \
+            | grep -vE '^\[WARNING\]: The server does not report'; then
         fail "$1: warnings on ansible-core $CORE (above)"
     fi
 }
