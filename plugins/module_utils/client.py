@@ -19,11 +19,6 @@ import time
 import traceback
 import warnings
 
-try:
-    from urllib.parse import quote
-except ImportError:  # pragma: no cover - Python 2 controller/targets are not supported
-    from urllib import quote  # type: ignore
-
 from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.apinizer.apiops.plugins.module_utils.answers import (
@@ -39,7 +34,7 @@ from ansible_collections.apinizer.apiops.plugins.module_utils.connection import 
 from ansible_collections.apinizer.apiops.plugins.module_utils.credentials import PURPOSES
 from ansible_collections.apinizer.apiops.plugins.module_utils.deployment import parse_deployment
 from ansible_collections.apinizer.apiops.plugins.module_utils.errors import ApinizerError
-from ansible_collections.apinizer.apiops.plugins.module_utils.names import name_problem
+from ansible_collections.apinizer.apiops.plugins.module_utils.names import path_segment
 from ansible_collections.apinizer.apiops.plugins.module_utils.masking import (
     jwk_document,
     mask_text,
@@ -79,14 +74,6 @@ class _Landed(object):
 
 
 LANDED = _Landed()
-
-
-def _quote(value):
-    # ApinizerModule already failed on a bad name option; this guards every other caller.
-    problem = name_problem(value)
-    if problem:
-        raise ValueError('a name in a request path %s, got %r' % (problem, value))
-    return quote(value, safe='')
 
 
 class ApinizerClient(object):
@@ -232,14 +219,7 @@ class ApinizerClient(object):
         if form is not None:
             kwargs['data'] = form
         self.request_count += 1
-        if self.verify is False:
-            # The module already warned once that certificates are not verified; urllib3's
-            # per-request InsecureRequestWarning would only spam stderr.
-            with warnings.catch_warnings():
-                warnings.filterwarnings('ignore', message='Unverified HTTPS request')
-                resp = self._exchange(method, self.base_url + path, kwargs)
-        else:
-            resp = self._exchange(method, self.base_url + path, kwargs)
+        resp = self._exchange(method, self.base_url + path, kwargs)
         if 300 <= resp.status_code < 400:
             resp.close()
             return resp
@@ -256,7 +236,12 @@ class ApinizerClient(object):
 
         def exchange():
             try:
-                outcome['resp'] = self.session.request(method, url, **kwargs)
+                with warnings.catch_warnings():
+                    if self.verify is False:
+                        # The module already warned once that certificates are not verified;
+                        # urllib3's per-request InsecureRequestWarning would only spam stderr.
+                        warnings.filterwarnings('ignore', message='Unverified HTTPS request')
+                    outcome['resp'] = self.session.request(method, url, **kwargs)
             except Exception as exc:  # pylint: disable=broad-except  # re-raised below, in the module's thread
                 outcome['exc'] = exc
 
@@ -346,7 +331,7 @@ class ApinizerClient(object):
     # ---- JWKs -------------------------------------------------------------------------------
 
     def _jwks_path(self, project):
-        return '/projects/%s/jwks/' % _quote(self._project(project))
+        return '/projects/%s/jwks/' % path_segment(self._project(project))
 
     def list_jwks(self, project=None):
         path = self._jwks_path(project)
@@ -354,7 +339,7 @@ class ApinizerClient(object):
 
     def get_jwk(self, name, project=None):
         """The JWK, or None only when the server says that this JWK is not found."""
-        path = self._jwks_path(project) + '%s/' % _quote(name)
+        path = self._jwks_path(project) + '%s/' % path_segment(name)
         try:
             body = self._request('GET', path)
         except ApinizerError as e:
@@ -372,17 +357,17 @@ class ApinizerClient(object):
                                               body=body, landed=landed))
 
     def update_jwk(self, name, body, project=None):
-        path = self._jwks_path(project) + '%s/' % _quote(name)
+        path = self._jwks_path(project) + '%s/' % path_segment(name)
         return self._deployment(self._request('PUT', path, body=body))
 
     def delete_jwk(self, name, project=None):
-        path = self._jwks_path(project) + '%s/' % _quote(name)
+        path = self._jwks_path(project) + '%s/' % path_segment(name)
         return self._deployment(self._request('DELETE', path, gone=lambda err: err.is_missing('jwk', name)))
 
     # ---- credentials ------------------------------------------------------------------------
 
     def _credentials_path(self, project):
-        return '/projects/%s/credentials/' % _quote(self._project(project))
+        return '/projects/%s/credentials/' % path_segment(self._project(project))
 
     @staticmethod
     def _purpose(purpose):
@@ -396,12 +381,12 @@ class ApinizerClient(object):
 
     def assign_credential_jwk(self, username, purpose, jwk_name, project=None):
         path = self._credentials_path(project) + '%s/jwk/%s/%s/' % (
-            _quote(username), self._purpose(purpose), _quote(jwk_name))
+            path_segment(username), self._purpose(purpose), path_segment(jwk_name))
         return self._deployment(self._request('PUT', path))
 
     def remove_credential_jwk(self, username, purpose, project=None):
         path = self._credentials_path(project) + '%s/jwk/%s/' % (
-            _quote(username), self._purpose(purpose))
+            path_segment(username), self._purpose(purpose))
         # The API answers 400 (with no documented text) when the assignment does not exist.
         project = self._project(project)
         return self._deployment(self._request(

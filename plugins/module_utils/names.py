@@ -15,6 +15,11 @@ list. Every other character is percent-encoded by the client as part of one segm
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+try:
+    from urllib.parse import quote
+except ImportError:  # pragma: no cover - Python 2 controller/targets are not supported
+    from urllib import quote  # type: ignore
+
 # Options holding a name that goes into a request path (a list option: each element).
 NAME_OPTIONS = ('name', 'names', 'username', 'jwk_name', 'project')
 
@@ -44,3 +49,12 @@ def name_option_problems(params, options=NAME_OPTIONS):
             if problem:
                 problems.append('%s %s, got %r' % (option, problem, item))
     return problems
+
+
+def path_segment(value):
+    """``value`` percent-encoded as one path segment; ValueError when it cannot be a name."""
+    # ApinizerModule already failed on a bad name option; this guards every other caller.
+    problem = name_problem(value)
+    if problem:
+        raise ValueError('a name in a request path %s, got %r' % (problem, value))
+    return quote(value, safe='')
