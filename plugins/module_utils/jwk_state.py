@@ -258,7 +258,8 @@ def plan(params, current):
     """What apinizer_jwk does for ``params`` when the server has ``current`` (None: no such JWK).
 
     Returns {'actions': [...] of 'delete'/'create'/'update', 'differences': sentences or None,
-    'unverified': {field: asked} the server does not report (compared nowhere: warn),
+    'unverified': {field: asked} the server does not report for a key that is kept (compared
+    nowhere: warn; empty when the key is created or re-created),
     'refused': True when regenerate=fail stops the task, 'left_alone': True when regenerate=never
     keeps a differing key}.
     """
@@ -277,6 +278,7 @@ def plan(params, current):
         out['refused'] = True
     elif regenerate == 'always' or (differences and regenerate == 'when_different'):
         out['actions'] = ['delete', 'create']
+        out['unverified'] = {}  # the new key is made as asked: nothing left unverified
     else:
         out['left_alone'] = bool(differences)
         out['actions'] = ['update'] if found['update'] else []

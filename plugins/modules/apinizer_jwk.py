@@ -538,7 +538,7 @@ class JwkRun(object):
         decided = plan(self.params, current)
         if decided['differences'] is not None:
             self.result['differences'] = decided['differences']
-        if decided['unverified'] and 'create' not in decided['actions']:
+        if decided['unverified']:
             # A fact the server does not report is no difference, but never a silent match either.
             self.result['unverified'] = unverified_options(decided['unverified'])
             self.module.warn(unverified_sentence(self.name, decided['unverified']))

@@ -495,9 +495,6 @@ class JwksRun(object):
                 refusals.append(refusal_message(params['name'], decided['differences']))
             if decided['left_alone']:
                 self.module.warn(left_alone_warning(params['name'], decided['differences']))
-            if decided.get('unverified') and 'create' not in decided['actions']:
-                # As apinizer_jwk: a fact the server does not report is never a silent match.
-                self.module.warn(unverified_sentence(params['name'], decided['unverified']))
             self.add(params, current, decided)
         if refusals:
             self.module.fail(self.result, msg=' '.join(refusals), jwks=self.jwks())
@@ -506,8 +503,10 @@ class JwksRun(object):
 
     def add(self, params, current, decided):
         item = dict(changed=False, actions=[], deployment=[], differences=decided['differences'] or [])
-        if decided.get('unverified') and 'create' not in decided['actions']:
+        if decided.get('unverified'):
+            # As apinizer_jwk: a fact the server does not report is never a silent match.
             item['unverified'] = unverified_options(decided['unverified'])
+            self.module.warn(unverified_sentence(params['name'], decided['unverified']))
         self.items.append((params, current, decided, item))
 
     def plan_deletions(self, by_name):
