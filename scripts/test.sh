@@ -1,45 +1,46 @@
 #!/usr/bin/env bash
 # Run all tests: the README's single test command, and exactly what .ci/run runs.
 #
-#   bash scripts/test.sh                 # every stage, in order
+#   bash scripts/test.sh                 # the default stages (what CI runs)
 #   bash scripts/test.sh pytest lint     # only these stages (still bootstraps and builds first)
 #
 # The matrix (docs/tested-versions.md): ansible-core 2.19 on Python 3.11 (.venv, every tool),
 # 2.16 on Python 3.11 (.venv-2.16, the oldest supported) and 2.21 on Python 3.12+ (.venv-2.21,
 # the newest; an absolute path under $(pyenv root)/versions, never a pyenv shim).
-# Stages, in order:
-#   pytest           unit + contract + integration tests on 2.19 (pytest -n 2, pytest.ini)
+# Stages (the default set: every one but targets-2.19):
 #   sanity-2.19      ansible-test sanity on the installed collection (+ the integration targets)
 #   units            ansible-test units on the installed collection
-#   targets-2.19     ansible-test integration: tests/integration/targets/ against the emulator
-#   pytest-2.16      the pytest integration suite (robustness included; the role-flow and interop
-#                    suites only with APINIZER_CORE_FULL=1) on 2.16: ansible-playbook,
-#                    modules and pytest all run from .venv-2.16
 #   sanity-2.16      ansible-test sanity on 2.16
-#   targets-2.16     ansible-test integration on 2.16
-#   pytest-2.21      the pytest integration suite on 2.21 (Python 3.12+)
 #   sanity-2.21      ansible-test sanity on 2.21
-#   targets-2.21     ansible-test integration on 2.21
 #   lint             ansible-lint --profile production
 #   docs             antsibull-docs lint-collection-docs --plugin-docs, ansible-doc of every module/role
 #   changelog        antsibull-changelog lint, CHANGELOG.rst up to date, a trial release renders
 #   galaxy-importer  galaxy-importer (.venv-importer) on the built tarball, ansible-test off:
 #                    fails on any WARNING or ERROR it prints
+#   targets-2.16     ansible-test integration: tests/integration/targets/ against the emulator
+#   targets-2.21     the same on the newest core (targets-2.19 only when named: the pytest
+#                    stage runs every flow of the targets and more on 2.19)
 #   molecule         every scenario under extensions/molecule/
 #   extra            every executable scripts/stages/*.sh, in name order (plug-in point)
-# A stage whose inputs do not exist yet prints "SKIP <stage>: <reason>"; a matrix stage whose
-# venv was not built prints SKIP with the reason outside CI and fails in CI (CI=true).
-# Stages run one after another: each already keeps both cores busy (pytest -n 2, ansible-test),
-# so running two at once only adds contention (bootstrap builds the venvs concurrently).
-# Stops at the first failing stage (APINIZER_KEEP_GOING=1 runs the rest anyway) and prints a
-# summary table; the exit status is non-zero when any stage failed.
+#   pytest           unit + contract + integration tests on 2.19 (pytest -n 2, pytest.ini)
+#   pytest-2.16      the pytest integration suite (robustness included; the role-flow and interop
+#                    suites only with APINIZER_CORE_FULL=1) on 2.16: ansible-playbook,
+#                    modules and pytest all run from .venv-2.16
+#   pytest-2.21      the pytest integration suite on 2.21 (Python 3.12+)
+# How they are scheduled (two lanes side by side, then the pytest stages alone): "scheduling"
+# below. A stage whose inputs do not exist yet prints "SKIP <stage>: <reason>"; a matrix stage
+# whose venv was not built prints SKIP with the reason outside CI and fails in CI (CI=true).
+# A failing stage stops every stage not yet started (APINIZER_KEEP_GOING=1 runs the rest
+# anyway); the summary table gives each stage's result, wall time and CPU time, and the exit
+# status is non-zero when any stage failed.
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 cd "$ROOT"
 
-ALL_STAGES=(pytest sanity-2.19 units targets-2.19 pytest-2.16 sanity-2.16 targets-2.16
-            pytest-2.21 sanity-2.21 targets-2.21 lint docs changelog galaxy-importer molecule extra)
+DEFAULT_STAGES=(sanity-2.19 units sanity-2.16 sanity-2.21 lint docs changelog galaxy-importer
+                targets-2.16 targets-2.21 molecule extra pytest pytest-2.16 pytest-2.21)
+ALL_STAGES=("${DEFAULT_STAGES[@]}" targets-2.19)
 SKIP_RC=77
 
 if [[ $# -gt 0 ]]; then
@@ -48,7 +49,7 @@ if [[ $# -gt 0 ]]; then
         [[ " ${ALL_STAGES[*]} " == *" $s "* ]] || { echo "test.sh: unknown stage '$s' (stages: ${ALL_STAGES[*]})" >&2; exit 2; }
     done
 else
-    STAGES=("${ALL_STAGES[@]}")
+    STAGES=("${DEFAULT_STAGES[@]}")
 fi
 
 VENV="$ROOT/.venv"
@@ -369,44 +370,120 @@ stage_extra() {
     return $rc
 }
 
-declare -a R_NAME R_RESULT R_SECONDS
-passed=0 failed=0 skipped=0 stop=0
-for CURRENT in "${STAGES[@]}"; do
-    if [[ $stop -eq 1 ]]; then
-        R_NAME+=("$CURRENT"); R_RESULT+=("not run"); R_SECONDS+=("-")
-        continue
-    fi
-    banner "stage: $CURRENT"
-    t="$(now)"
-    # <kind>-<core> stages (pytest-2.16, sanity-2.21, ...) call stage_<kind> <core>.
-    if [[ "$CURRENT" =~ ^(.*)-(2\.[0-9]+)$ ]]; then
+# --- scheduling ----------------------------------------------------------------------------
+# The pytest stages keep both cores busy by themselves (pytest -n 2): they run alone, one after
+# another. Every other stage is mostly one process at a time (ansible-test runs its tests in
+# sequence, molecule and the extra scripts run one playbook after another, the benchmark waits
+# on its playbooks): they run in two lanes side by side, each lane's stages in order, so both
+# cores stay busy (docs/performance.md has the CPU each stage used). Lane A holds every
+# ansible-test run (they share ~/.ansible/test) and the static checks; lane B molecule and the
+# extra scripts. No stage of either lane depends on timing (the benchmark's wall-time ratios
+# only warn in CI), and every emulator they start listens on its own ephemeral port.
+# APINIZER_SERIAL=1 runs every stage alone, in ALL_STAGES order.
+HEAVY=(pytest pytest-2.16 pytest-2.21)
+LANE_A=(sanity-2.19 units sanity-2.16 sanity-2.21 lint docs changelog galaxy-importer targets-2.16 targets-2.21 targets-2.19)
+LANE_B=(molecule extra)
+
+STATUS="$WORK/status"
+mkdir -p "$STATUS"
+
+selected() { [[ " ${STAGES[*]} " == *" $1 "* ]]; }
+
+# dispatch NAME: <kind>-<core> stages (pytest-2.16, sanity-2.21, ...) call stage_<kind> <core>.
+dispatch() {
+    local kind
+    if [[ "$1" =~ ^(.*)-(2\.[0-9]+)$ ]]; then
         kind="${BASH_REMATCH[1]}"
         [[ "$kind" == pytest ]] && kind=pytest_core
         "stage_${kind//-/_}" "${BASH_REMATCH[2]}"
     else
-        "stage_${CURRENT//-/_}"
+        "stage_${1//-/_}"
     fi
+}
+
+# seconds_of "1m2.500s": 62.5
+seconds_of() { awk -v t="$1" 'BEGIN { split(t, a, "m"); sub("s", "", a[2]); printf "%.1f", a[1] * 60 + a[2] }'; }
+
+# run_stage NAME: runs one stage in a subshell (its own CURRENT and test tree), prints the
+# result line and writes "$STATUS/NAME": rc, wall seconds, CPU seconds of the processes it
+# waited for (bash's times: user + system of its children).
+run_stage() {
+    local name="$1" t rc secs cpu
+    t="$(now)"
+    (
+        CURRENT="$name"
+        TEST_TREE="$WORK/tree-$name/ansible_collections/apinizer/apiops"
+        dispatch "$name"
+        rc=$?
+        times > "$STATUS/$name.times"  # not into a pipe: that would be a subshell's times
+        exit $rc
+    )
     rc=$?
     secs="$(elapsed "$t" "$(now)")"
-    R_NAME+=("$CURRENT"); R_SECONDS+=("$secs")
+    read -r user sys < <(sed -n 2p "$STATUS/$name.times" 2>/dev/null) || { user=0m0s; sys=0m0s; }
+    cpu="$(awk -v u="$(seconds_of "$user")" -v s="$(seconds_of "$sys")" 'BEGIN { printf "%.1f", u + s }')"
+    echo "$rc $secs $cpu" > "$STATUS/$name"
     if [[ $rc -eq 0 ]]; then
-        R_RESULT+=("passed"); passed=$((passed + 1))
-        echo "stage $CURRENT passed in $secs s"
+        echo "stage $name passed in $secs s (CPU $cpu s)"
     elif [[ $rc -eq $SKIP_RC ]]; then
-        R_RESULT+=("skipped"); skipped=$((skipped + 1))
+        echo "stage $name skipped"
     else
-        R_RESULT+=("FAILED"); failed=$((failed + 1))
-        echo "stage $CURRENT FAILED (rc=$rc) after $secs s"
-        [[ "${APINIZER_KEEP_GOING:-0}" == "1" ]] || stop=1
+        echo "stage $name FAILED (rc=$rc) after $secs s"
+        [[ "${APINIZER_KEEP_GOING:-0}" == "1" ]] || touch "$WORK/stop"
     fi
-done
+    return 0
+}
+
+# run_lane NAME STAGE...: the stages one after another, each one's output kept in a file and
+# printed whole when it ends (under a lock, so two lanes never interleave their lines).
+run_lane() {
+    local lane="$1" name log
+    shift
+    for name in "$@"; do
+        selected "$name" || continue
+        [[ -e "$WORK/stop" ]] && break
+        log="$WORK/out-$name.log"
+        { banner "stage: $name (lane $lane)"; run_stage "$name"; } > "$log" 2>&1
+        flock "$WORK/print.lock" cat "$log"
+    done
+}
+
+if [[ "${APINIZER_SERIAL:-0}" == "1" ]]; then
+    for name in "${STAGES[@]}"; do
+        [[ -e "$WORK/stop" ]] && break
+        banner "stage: $name"
+        run_stage "$name"
+    done
+else
+    trap 'kill $(jobs -p) 2>/dev/null; exit 130' INT TERM
+    run_lane A "${LANE_A[@]}" &
+    run_lane B "${LANE_B[@]}" &
+    wait
+    trap - INT TERM
+    for name in "${HEAVY[@]}"; do
+        selected "$name" || continue
+        [[ -e "$WORK/stop" ]] && break
+        banner "stage: $name"
+        run_stage "$name"
+    done
+fi
 
 banner "summary"
-printf '%-16s %-8s %8s\n' stage result seconds
-for i in "${!R_NAME[@]}"; do
-    printf '%-16s %-8s %8s\n' "${R_NAME[$i]}" "${R_RESULT[$i]}" "${R_SECONDS[$i]}"
+passed=0 failed=0 skipped=0 notrun=0
+printf '%-16s %-8s %8s %8s %6s\n' stage result seconds cpu-s cores
+for name in "${STAGES[@]}"; do
+    if [[ -f "$STATUS/$name" ]]; then
+        read -r rc secs cpu < "$STATUS/$name"
+        if [[ $rc -eq 0 ]]; then result=passed; passed=$((passed + 1))
+        elif [[ $rc -eq $SKIP_RC ]]; then result=skipped; skipped=$((skipped + 1))
+        else result=FAILED; failed=$((failed + 1)); fi
+        cores="$(awk -v c="$cpu" -v s="$secs" 'BEGIN { if (s > 0) printf "%.2f", c / s; else print "-" }')"
+    else
+        result="not run" secs=- cpu=- cores=-; notrun=$((notrun + 1))
+    fi
+    printf '%-16s %-8s %8s %8s %6s\n' "$name" "$result" "$secs" "$cpu" "$cores"
 done
 echo "total $(elapsed "$T0" "$(now)") s"
-echo "$skipped skipped, $(( ${#STAGES[@]} - passed - failed - skipped )) not run"
+echo "$skipped skipped, $notrun not run"
 echo "$passed passed, $failed failed"
 [[ $failed -eq 0 ]]
