@@ -7,9 +7,9 @@ server (no assignment fields in the credential list) and on one that reports ass
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import json
-
 import pytest
+
+from .playbooks import one_task_play
 
 pytestmark = pytest.mark.slow
 
@@ -23,17 +23,7 @@ NOT_REPORTED = 'does not report which JWKs the credentials use'
 
 
 def play(**options):
-    return '\n'.join([
-        '- hosts: localhost',
-        '  gather_facts: false',
-        '  module_defaults:',
-        '    group/apinizer.apiops.apinizer:',
-        '      project: demo',
-        '  tasks:',
-        '    - name: %s' % TASK,
-        '      apinizer.apiops.apinizer_credential_info: %s' % (json.dumps(options) if options else ''),
-        '',
-    ])
+    return one_task_play('apinizer.apiops.apinizer_credential_info', TASK, options)
 
 
 @pytest.fixture(params=['documented', 'reported'])

@@ -15,9 +15,9 @@ and on one that reports assignments (``report_assignments``), with the request c
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import json
-
 import pytest
+
+from .playbooks import one_task_play
 
 pytestmark = pytest.mark.slow
 
@@ -30,18 +30,7 @@ WRITE_METHODS = ('POST', 'PUT', 'DELETE')
 
 
 def play(**options):
-    """A playbook with one task; connection comes from module_defaults + the harness env."""
-    return '\n'.join([
-        '- hosts: localhost',
-        '  gather_facts: false',
-        '  module_defaults:',
-        '    group/apinizer.apiops.apinizer:',
-        '      project: demo',
-        '  tasks:',
-        '    - name: %s' % TASK,
-        '      apinizer.apiops.apinizer_credential_jwk: %s' % json.dumps(options),
-        '',
-    ])
+    return one_task_play('apinizer.apiops.apinizer_credential_jwk', TASK, options)
 
 
 def api_requests(emu):

@@ -372,6 +372,31 @@ def test_check_mode_plans_the_rotation_and_writes_nothing(aged, mode, run_playbo
     assert not jwks_path.exists()
 
 
+def test_check_mode_set_on_the_include_plans_like_check(aged, mode, run_playbook):
+    # check_mode from include_role's apply (no --check): ansible_check_mode stays false, yet the
+    # role must plan as in check mode instead of switching credentials to a key it did not create.
+    before = aged.state()['projects']['demo']
+    role_vars = {'jwk_rotation_name': NAME, 'jwk_rotation_credentials': DEFAULT_CREDENTIALS}
+    run = run_playbook('\n'.join([
+        '- hosts: localhost',
+        '  gather_facts: false',
+        '  tasks:',
+        '    - name: rotate in check mode',
+        '      ansible.builtin.include_role:',
+        '        name: apinizer.apiops.jwk_rotation',
+        '        apply:',
+        '          check_mode: true',
+        '      vars: %s' % json.dumps(role_vars),
+        '',
+    ]))
+    result = result_of(run)
+    assert result['rotated'] is True and result['switched'] == BOTH
+    assert result['retired'] == ([OLDEST] if mode == 'reported' else [])
+    assert writes(aged) == []
+    assert aged.state()['projects']['demo'] == before
+    assert 'would switch api-user/validation' in run.stdout
+
+
 # ---- failures ------------------------------------------------------------------------------------
 
 def test_failed_switch_leaves_every_credential_on_a_key_and_next_run_converges(aged, mode, run_playbook):
