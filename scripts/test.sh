@@ -375,14 +375,16 @@ stage_extra() {
 # another. Every other stage is mostly one process at a time (ansible-test runs its tests in
 # sequence, molecule and the extra scripts run one playbook after another, the benchmark waits
 # on its playbooks): they run in two lanes side by side, each lane's stages in order, so both
-# cores stay busy (docs/performance.md has the CPU each stage used). Lane A holds every
-# ansible-test run (they share ~/.ansible/test) and the static checks; lane B molecule and the
-# extra scripts. No stage of either lane depends on timing (the benchmark's wall-time ratios
+# cores stay busy (docs/performance.md has the CPU each stage used). Lane A holds the
+# ansible-test sanity and units runs (they build and share venvs under ~/.ansible/test) and the
+# static checks; lane B molecule, the ansible-test integration runs (the first one on a machine
+# creates ~/.ansible/test/id_rsa: two at once would race on it) and the extra scripts. The two
+# lanes take about as long. No stage of either lane depends on timing (the benchmark's wall-time ratios
 # only warn in CI), and every emulator they start listens on its own ephemeral port.
 # APINIZER_SERIAL=1 runs every stage alone, in ALL_STAGES order.
 HEAVY=(pytest pytest-2.16 pytest-2.21)
-LANE_A=(sanity-2.19 units sanity-2.16 sanity-2.21 lint docs changelog galaxy-importer targets-2.16 targets-2.21 targets-2.19)
-LANE_B=(molecule extra)
+LANE_A=(sanity-2.19 units sanity-2.16 sanity-2.21 lint docs changelog galaxy-importer)
+LANE_B=(molecule targets-2.16 targets-2.21 targets-2.19 extra)
 
 STATUS="$WORK/status"
 mkdir -p "$STATUS"
