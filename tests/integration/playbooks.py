@@ -9,11 +9,12 @@ __metaclass__ = type
 import json
 
 
-def one_task_play(module, task_name, options=None, project='demo'):
+def one_task_play(module, task_name, options=None, project='demo', show=False):
     """A localhost playbook with one task of ``module`` (its FQCN) named ``task_name``; the
     connection comes from the harness environment, ``project`` from the action group's
-    module_defaults."""
-    return '\n'.join([
+    module_defaults. ``show`` registers the result and prints it with a debug task (what a user
+    who inspects it would see, for the secret greps)."""
+    lines = [
         '- hosts: localhost',
         '  gather_facts: false',
         '  module_defaults:',
@@ -22,5 +23,7 @@ def one_task_play(module, task_name, options=None, project='demo'):
         '  tasks:',
         '    - name: %s' % task_name,
         '      %s: %s' % (module, json.dumps(options or {})),
-        '',
-    ])
+    ]
+    if show:
+        lines += ['      register: result', '    - name: show', '      ansible.builtin.debug:', '        var: result']
+    return '\n'.join(lines + [''])

@@ -10,9 +10,9 @@ test knows the real secrets the API sent to the module.
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import json
-
 import pytest
+
+from .playbooks import one_task_play
 
 pytestmark = pytest.mark.slow
 
@@ -29,21 +29,7 @@ TASK = 'jwk info'
 
 
 def play(project='demo', **options):
-    return '\n'.join([
-        '- hosts: localhost',
-        '  gather_facts: false',
-        '  module_defaults:',
-        '    group/apinizer.apiops.apinizer:',
-        '      project: %s' % project,
-        '  tasks:',
-        '    - name: %s' % TASK,
-        '      apinizer.apiops.apinizer_jwk_info: %s' % (json.dumps(options) if options else ''),
-        '      register: info',
-        '    - name: show',
-        '      ansible.builtin.debug:',
-        '        var: info',
-        '',
-    ])
+    return one_task_play('apinizer.apiops.apinizer_jwk_info', TASK, options, project=project, show=True)
 
 
 def private_values(emu):
