@@ -27,8 +27,8 @@
 #                    suites only with APINIZER_CORE_FULL=1) on 2.16: ansible-playbook,
 #                    modules and pytest all run from .venv-2.16
 #   pytest-2.21      the pytest integration suite on 2.21 (Python 3.12+)
-# How they are scheduled (the pytest stages one after another, the others in two lanes beside
-# them at the lowest CPU priority): "scheduling" below. A stage whose inputs do not exist yet prints "SKIP <stage>: <reason>"; a matrix stage
+# How they are scheduled (two lanes side by side, then the pytest stages alone): "scheduling"
+# below. A stage whose inputs do not exist yet prints "SKIP <stage>: <reason>"; a matrix stage
 # whose venv was not built prints SKIP with the reason outside CI and fails in CI (CI=true).
 # A failing stage stops every stage not yet started (APINIZER_KEEP_GOING=1 runs the rest
 # anyway); the summary table gives each stage's result, wall time and CPU time, and the exit
@@ -371,21 +371,17 @@ stage_extra() {
 }
 
 # --- scheduling ----------------------------------------------------------------------------
-# The pytest stages keep both cores nearly busy by themselves (pytest -n 2; 1.6 to 1.8 cores
-# measured) and hold the timing-sensitive tests (timeouts, retries, a dripping server): they run
-# one after another at normal priority. Every other stage is mostly one process at a time
-# (ansible-test runs its tests in sequence, molecule and the extra scripts run one playbook after
-# another, the benchmark waits on its playbooks): they run in two lanes beside the pytest
-# stages, at the lowest CPU priority (nice 19), so they take the CPU the pytest stages leave idle
-# and then both cores once those are done, without slowing a pytest worker. Lane A holds the
+# The pytest stages keep both cores busy by themselves (pytest -n 2): they run alone, one after
+# another. Every other stage is mostly one process at a time (ansible-test runs its tests in
+# sequence, molecule and the extra scripts run one playbook after another, the benchmark waits
+# on its playbooks): they run in two lanes side by side, each lane's stages in order, so both
+# cores stay busy (docs/performance.md has the CPU each stage used). Lane A holds the
 # ansible-test sanity and units runs (they build and share venvs under ~/.ansible/test) and the
 # static checks; lane B molecule, the ansible-test integration runs (the first one on a machine
-# creates ~/.ansible/test/id_rsa: two at once would race on it) and the extra scripts. No lane
-# stage depends on timing (the benchmark's wall-time ratios only warn in CI), and every emulator
-# they start listens on its own ephemeral port. While stages run side by side each one's output
-# is kept in a file and printed whole when it ends, under a lock, so no two interleave.
-# docs/performance.md has the timings. APINIZER_SERIAL=1 runs every stage alone, in order, with
-# its output as it comes.
+# creates ~/.ansible/test/id_rsa: two at once would race on it) and the extra scripts. The two
+# lanes take about as long. No stage of either lane depends on timing (the benchmark's wall-time ratios
+# only warn in CI), and every emulator they start listens on its own ephemeral port.
+# APINIZER_SERIAL=1 runs every stage alone, in ALL_STAGES order.
 HEAVY=(pytest pytest-2.16 pytest-2.21)
 LANE_A=(sanity-2.19 units sanity-2.16 sanity-2.21 lint docs changelog galaxy-importer)
 LANE_B=(molecule targets-2.16 targets-2.21 targets-2.19 extra)
@@ -440,23 +436,17 @@ run_stage() {
     return 0
 }
 
-# run_buffered LABEL NAME: run_stage with its output kept in a file, printed whole when it ends.
-run_buffered() {
-    local label="$1" name="$2" log="$WORK/out-$2.log"
-    flock "$WORK/print.lock" echo "----- started: $name ($label, $(elapsed "$T0" "$(now)") s into the run)"
-    { banner "stage: $name ($label)"; run_stage "$name"; } > "$log" 2>&1
-    flock "$WORK/print.lock" cat "$log"
-}
-
-# run_lane NAME STAGE...: the selected stages one after another, at nice 19.
+# run_lane NAME STAGE...: the stages one after another, each one's output kept in a file and
+# printed whole when it ends (under a lock, so two lanes never interleave their lines).
 run_lane() {
-    local lane="$1" name
+    local lane="$1" name log
     shift
-    renice -n 19 -p "$BASHPID" > /dev/null
     for name in "$@"; do
         selected "$name" || continue
         [[ -e "$WORK/stop" ]] && break
-        run_buffered "lane $lane" "$name"
+        log="$WORK/out-$name.log"
+        { banner "stage: $name (lane $lane)"; run_stage "$name"; } > "$log" 2>&1
+        flock "$WORK/print.lock" cat "$log"
     done
 }
 
@@ -467,25 +457,17 @@ if [[ "${APINIZER_SERIAL:-0}" == "1" ]]; then
         run_stage "$name"
     done
 else
-    laned=0
-    for name in "${LANE_A[@]}" "${LANE_B[@]}"; do
-        selected "$name" && laned=1
-    done
     trap 'kill $(jobs -p) 2>/dev/null; exit 130' INT TERM
     run_lane A "${LANE_A[@]}" &
     run_lane B "${LANE_B[@]}" &
+    wait
+    trap - INT TERM
     for name in "${HEAVY[@]}"; do
         selected "$name" || continue
         [[ -e "$WORK/stop" ]] && break
-        if [[ $laned -eq 1 ]]; then
-            run_buffered "pytest stages" "$name"
-        else
-            banner "stage: $name"  # alone: its output as it comes
-            run_stage "$name"
-        fi
+        banner "stage: $name"
+        run_stage "$name"
     done
-    wait
-    trap - INT TERM
 fi
 
 banner "summary"
