@@ -227,7 +227,10 @@ YAML
     "$venv/bin/ansible-test" --version
     # APINIZER_TARGETS="a b" runs only those targets (while developing one).
     # shellcheck disable=SC2086
-    (cd "$tree" && "$venv/bin/ansible-test" integration --local --python "$py" --color no ${APINIZER_TARGETS:-})
+    # One ansible-test integration run at a time, whichever lane it is in: the first one on a
+    # machine creates ~/.ansible/test/id_rsa, and two would race on it.
+    (cd "$tree" && flock "$WORK/ansible-test-integration.lock" \
+        "$venv/bin/ansible-test" integration --local --python "$py" --color no ${APINIZER_TARGETS:-})
 }
 
 stage_lint() {
@@ -371,20 +374,22 @@ stage_extra() {
 }
 
 # --- scheduling ----------------------------------------------------------------------------
-# The pytest stages keep both cores busy by themselves (pytest -n 2): they run alone, one after
-# another. Every other stage is mostly one process at a time (ansible-test runs its tests in
-# sequence, molecule and the extra scripts run one playbook after another, the benchmark waits
-# on its playbooks): they run in two lanes side by side, each lane's stages in order, so both
-# cores stay busy (docs/performance.md has the CPU each stage used). Lane A holds the
-# ansible-test sanity and units runs (they build and share venvs under ~/.ansible/test) and the
-# static checks; lane B molecule, the ansible-test integration runs (the first one on a machine
-# creates ~/.ansible/test/id_rsa: two at once would race on it) and the extra scripts. The two
-# lanes take about as long. No stage of either lane depends on timing (the benchmark's wall-time ratios
-# only warn in CI), and every emulator they start listens on its own ephemeral port.
-# APINIZER_SERIAL=1 runs every stage alone, in ALL_STAGES order.
+# The pytest stages keep both cores nearly busy by themselves (pytest -n 2: 1.6 to 1.8 cores
+# measured): they run alone, one after another, after the others. Every other stage is mostly
+# one process at a time (ansible-test runs its tests in sequence, molecule and the extra
+# scripts run one playbook after another): they run in two lanes side by side, each lane's
+# stages in order. Lane A: the ansible-test sanity and units runs (they build and share venvs
+# under ~/.ansible/test, so never two at once), the static checks, then targets-2.16; lane B:
+# molecule, targets-2.21 and the extra scripts. The targets stages never overlap either
+# (stage_targets holds a lock). The lanes take about as long (docs/performance.md has each
+# stage's wall and CPU time). No lane stage depends on timing (the benchmark's wall-time
+# ratios only warn in CI), and every emulator they start listens on its own ephemeral port.
+# Running the lanes beside the pytest stages, even at nice 19, slowed those by two thirds
+# (measured): they do not share the CPU well. APINIZER_SERIAL=1 runs every stage alone, in
+# ALL_STAGES order.
 HEAVY=(pytest pytest-2.16 pytest-2.21)
-LANE_A=(sanity-2.19 units sanity-2.16 sanity-2.21 lint docs changelog galaxy-importer)
-LANE_B=(molecule targets-2.16 targets-2.21 targets-2.19 extra)
+LANE_A=(sanity-2.19 units sanity-2.16 sanity-2.21 lint docs changelog galaxy-importer targets-2.16)
+LANE_B=(molecule targets-2.21 targets-2.19 extra)
 
 STATUS="$WORK/status"
 mkdir -p "$STATUS"
