@@ -180,7 +180,7 @@ stage_pytest_core() {
     # them on every core too (docs/performance.md has the timings of both).
     local skip=(--ignore=tests/integration/test_jwk_rotation.py --ignore=tests/integration/test_interop.py)
     [[ "${APINIZER_CORE_FULL:-0}" == "1" ]] && skip=()
-    "$venv/bin/python" -m pytest -n "${PYTEST_WORKERS:-2}" -q -p no:cacheprovider "${skip[@]}" tests/integration
+    "$venv/bin/python" -m pytest -n 2 -q -p no:cacheprovider "${skip[@]}" tests/integration
 }
 
 stage_sanity() {
@@ -374,25 +374,22 @@ stage_extra() {
 }
 
 # --- scheduling ----------------------------------------------------------------------------
-# Every stage but the pytest ones is mostly one process at a time (ansible-test runs its tests
-# in sequence, molecule and the extra scripts run one playbook after another). They run first,
-# in two lanes side by side, each lane's stages in order. Lane A: the ansible-test sanity and
-# units runs (they build and share venvs under ~/.ansible/test, so never two at once), the
-# static checks, then targets-2.16; lane B: molecule, targets-2.21 and the extra scripts. The
-# targets stages never overlap either (stage_targets holds a lock). Beside them runs lane C:
-# pytest-2.16 with one worker, which takes the CPU the two lanes leave (they keep about 1.7 of
-# the 2 cores busy); its timing-sensitive tests (timeouts, retries, a dripping server) have
-# passed at a load average of 12 on these machines. Then the pytest and pytest-2.21 stages run
-# alone, one after the other, with two workers each (1.7 to 1.8 cores measured). Running the
-# lanes beside those two, even at nice 19, slowed the 2.19 stage from 714 s to 1186 s
-# (measured). docs/performance.md has each stage's wall and CPU time. No lane stage depends on
-# timing (the benchmark's wall-time ratios only warn in CI), and every emulator listens on its
-# own ephemeral port. Without a stage of lanes A or B to run beside, pytest-2.16 runs alone
-# with two workers. APINIZER_SERIAL=1 runs every stage alone, in ALL_STAGES order.
+# The pytest stages keep both cores nearly busy by themselves (pytest -n 2: 1.6 to 1.8 cores
+# measured): they run alone, one after another, after the others. Every other stage is mostly
+# one process at a time (ansible-test runs its tests in sequence, molecule and the extra
+# scripts run one playbook after another): they run in two lanes side by side, each lane's
+# stages in order. Lane A: the ansible-test sanity and units runs (they build and share venvs
+# under ~/.ansible/test, so never two at once), the static checks, then targets-2.16; lane B:
+# molecule, targets-2.21 and the extra scripts. The targets stages never overlap either
+# (stage_targets holds a lock). The lanes take about as long (docs/performance.md has each
+# stage's wall and CPU time). No lane stage depends on timing (the benchmark's wall-time
+# ratios only warn in CI), and every emulator they start listens on its own ephemeral port.
+# Running the lanes beside the pytest stages, even at nice 19, slowed those by two thirds
+# (measured): they do not share the CPU well. APINIZER_SERIAL=1 runs every stage alone, in
+# ALL_STAGES order.
 HEAVY=(pytest pytest-2.16 pytest-2.21)
 LANE_A=(sanity-2.19 units sanity-2.16 sanity-2.21 lint docs changelog galaxy-importer targets-2.16)
 LANE_B=(molecule targets-2.21 targets-2.19 extra)
-LANE_C=(pytest-2.16)
 
 STATUS="$WORK/status"
 mkdir -p "$STATUS"
@@ -465,22 +462,12 @@ if [[ "${APINIZER_SERIAL:-0}" == "1" ]]; then
         run_stage "$name"
     done
 else
-    laned=0
-    for name in "${LANE_A[@]}" "${LANE_B[@]}"; do
-        selected "$name" && laned=1
-    done
     trap 'kill $(jobs -p) 2>/dev/null; exit 130' INT TERM
     run_lane A "${LANE_A[@]}" &
     run_lane B "${LANE_B[@]}" &
-    if [[ $laned -eq 1 ]]; then
-        # Lane C: pytest-2.16 with one worker beside the lanes (see "scheduling").
-        (PYTEST_WORKERS=1 run_lane C "${LANE_C[@]}") &
-        HEAVY=("${HEAVY[@]/pytest-2.16/}")
-    fi
     wait
     trap - INT TERM
     for name in "${HEAVY[@]}"; do
-        [[ -n "$name" ]] || continue
         selected "$name" || continue
         [[ -e "$WORK/stop" ]] && break
         banner "stage: $name"
