@@ -226,9 +226,9 @@ apinizer_emulator_python: $venv/bin/python
 YAML
     "$venv/bin/ansible-test" --version
     # APINIZER_TARGETS="a b" runs only those targets (while developing one).
-    # shellcheck disable=SC2086
     # One ansible-test integration run at a time, whichever lane it is in: the first one on a
     # machine creates ~/.ansible/test/id_rsa, and two would race on it.
+    # shellcheck disable=SC2086
     (cd "$tree" && flock "$WORK/ansible-test-integration.lock" \
         "$venv/bin/ansible-test" integration --local --python "$py" --color no ${APINIZER_TARGETS:-})
 }
