@@ -42,6 +42,18 @@ DEFAULT_STAGES=(sanity-2.19 units sanity-2.16 sanity-2.21 lint docs changelog ga
                 targets-2.16 targets-2.21 molecule extra pytest pytest-2.16 pytest-2.21)
 ALL_STAGES=("${DEFAULT_STAGES[@]}" targets-2.19)
 SKIP_RC=77
+# How the stages run: see "scheduling" below.
+HEAVY=(pytest pytest-2.16 pytest-2.21)
+LANE_A=(sanity-2.19 units sanity-2.16 sanity-2.21 lint docs changelog galaxy-importer targets-2.16)
+LANE_B=(molecule targets-2.21 targets-2.19 extra)
+# Each stage in exactly one of them: one in none would never run, and the run would still pass.
+for s in "${ALL_STAGES[@]}"; do
+    n=0
+    for t in "${HEAVY[@]}" "${LANE_A[@]}" "${LANE_B[@]}"; do
+        [[ "$t" == "$s" ]] && n=$((n + 1))
+    done
+    [[ $n -eq 1 ]] || { echo "test.sh: stage $s is in $n of HEAVY, LANE_A, LANE_B (must be 1)" >&2; exit 2; }
+done
 
 if [[ $# -gt 0 ]]; then
     STAGES=("$@")
@@ -386,10 +398,7 @@ stage_extra() {
 # ratios only warn in CI), and every emulator they start listens on its own ephemeral port.
 # Running the lanes beside the pytest stages, even at nice 19, slowed those by two thirds
 # (measured): they do not share the CPU well. APINIZER_SERIAL=1 runs every stage alone, in
-# ALL_STAGES order.
-HEAVY=(pytest pytest-2.16 pytest-2.21)
-LANE_A=(sanity-2.19 units sanity-2.16 sanity-2.21 lint docs changelog galaxy-importer targets-2.16)
-LANE_B=(molecule targets-2.21 targets-2.19 extra)
+# ALL_STAGES order. The lists HEAVY, LANE_A and LANE_B are at the top of this file.
 
 STATUS="$WORK/status"
 mkdir -p "$STATUS"
