@@ -19,6 +19,7 @@ __metaclass__ = type
 import email.utils
 import json
 import math
+import re
 import time
 
 try:
@@ -37,6 +38,7 @@ except ImportError:  # pragma: no cover - the client reports the missing library
     _URLLIB3_ERRORS = ()
 
 from ansible_collections.apinizer.apiops.plugins.module_utils.errors import ApinizerError, UnexpectedAnswer
+from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_vocabulary import PRIVATE_MEMBERS
 from ansible_collections.apinizer.apiops.plugins.module_utils.masking import mask_text, mask_value
 
 TRANSIENT_STATUSES = frozenset((429, 502, 503, 504))
@@ -44,6 +46,9 @@ TRANSIENT_STATUSES = frozenset((429, 502, 503, 504))
 # otherwise fill the controller's memory).
 MAX_BODY = 16 * 1024 * 1024
 _CHUNK = 64 * 1024
+# OpenSSL's words for a handshake answered by something that is not TLS (plain HTTP, say).
+_NOT_TLS = re.compile(r'WRONG_VERSION_NUMBER|wrong version number|record layer failure',
+                      re.IGNORECASE)
 
 
 def parse_retry_after(value):
@@ -69,10 +74,15 @@ def exception_error(exc, method, path, secrets, timeout):
     """Map a requests exception to ApinizerError (no URL userinfo, no body, masked)."""
     name = type(exc).__name__
     if HAS_REQUESTS and isinstance(exc, requests.exceptions.SSLError):
-        return ApinizerError(
-            'TLS error (%s): %s' % (name, _short(exc, secrets)), method=method, path=path,
-            hint='set ca_path (APINIZER_CA_PATH) to the CA bundle that signed the server '
-                 'certificate, or validate_certs=false for a trusted test server')
+        text = _short(exc, secrets)
+        if _NOT_TLS.search(text):
+            # The TLS handshake got a plain-HTTP answer: no certificate setting can help.
+            hint = ('the server does not speak TLS on this port: use an http:// apinizer_url, '
+                    'or the port where the manager serves HTTPS')
+        else:
+            hint = ('set ca_path (APINIZER_CA_PATH) to the CA bundle that signed the server '
+                    'certificate, or validate_certs=false for a trusted test server')
+        return ApinizerError('TLS error (%s): %s' % (name, text), method=method, path=path, hint=hint)
     if isinstance(exc, TimeoutError) or (HAS_REQUESTS and isinstance(exc, requests.exceptions.Timeout)):
         return ApinizerError('timed out after %s s (%s)' % (timeout, name),
                              method=method, path=path, transient=True)
@@ -94,43 +104,68 @@ def _short(exc, secrets, limit=300):
     return text if len(text) <= limit else text[:limit] + '...'
 
 
+def server_text(body):
+    """The server's error text in either dialect: ``resultMessage`` (the current reference) or
+    ``error_description`` (the older one, and the token endpoint's OAuth form); None if neither."""
+    if not isinstance(body, dict):
+        return None
+    for key in ('resultMessage', 'error_description'):
+        value = body.get(key)
+        if value is not None and value != '':
+            return value if isinstance(value, str) else '%s' % (value,)
+    return None
+
+
+def _excerpt(content, secrets, limit=200):
+    """A short, masked, one-line excerpt of a body that is not JSON (a proxy's HTML page, say)."""
+    try:
+        text = content.decode('utf-8', 'replace') if isinstance(content, bytes) else '%s' % content
+    except Exception:  # pylint: disable=broad-except  # any undecodable body: nothing to show
+        return None
+    text = ' '.join(text.split())
+    if not text:
+        return None
+    text = mask_text(text, secrets)
+    return text if len(text) <= limit else text[:limit] + '...'
+
+
 def response_error(resp, method, path, secrets, username=None):
-    """Map an HTTP error answer to ApinizerError: only error, error_description and validation_errors are kept, masked."""
+    """Map an HTTP error answer to ApinizerError, in either dialect: only the error code, the
+    server's text (resultMessage or error_description) and validation_errors are kept, masked. An
+    empty or unreadable body keeps no text (so no inference can be drawn from it)."""
     status = resp.status_code
     body = None
     try:
         body = resp.json()
-    except ValueError:
+    except (ValueError, RecursionError):
         body = None
-    error = description = validation = retry_after_body = None
+    error = description = validation = retry_after_body = message = None
     if isinstance(body, dict):
         error = body.get('error')
-        description = body.get('error_description')
+        description = server_text(body)
         validation = body.get('validation_errors')
         retry_after_body = body.get('retry_after')
         # Only these members are kept (a `request` echo or anything else is dropped), each
         # masked, at any depth, with the secrets of the request that failed.
         error = mask_text(error, secrets) if isinstance(error, str) else None
-        description = mask_text(description, secrets) if isinstance(description, str) else (
-            None if description is None else mask_text('%s' % description, secrets))
+        description = None if description is None else mask_text(description, secrets)
         if isinstance(validation, list):
             validation = [
                 mask_value(item, secrets) if isinstance(item, dict) else mask_text('%s' % item, secrets)
                 for item in validation]
         else:
             validation = None
-    hint = None
-    if status == 401:
-        if username:
-            hint = ('the token obtained for apinizer_username was rejected: check '
-                    'apinizer_username/apinizer_password (APINIZER_USERNAME/APINIZER_PASSWORD)')
-        else:
-            hint = 'check apinizer_token (APINIZER_TOKEN): the token is invalid or expired'
+    elif getattr(resp, 'content', None):
+        excerpt = _excerpt(resp.content, secrets)
+        message = 'the error body is not a JSON object%s' % (': %s' % excerpt if excerpt else '')
+    else:
+        message = 'no error text (empty body)'
     err = ApinizerError(
-        status=status, error=error, error_description=description,
+        status=status, error=error, error_description=description, message=message,
         validation_errors=validation, method=method, path=path,
-        transient=status in TRANSIENT_STATUSES, hint=hint,
+        transient=status in TRANSIENT_STATUSES,
         reason=mask_text(getattr(resp, 'reason', None) or '', secrets) or None)
+    err.hint = _hint(err, username)
     header = None
     headers = getattr(resp, 'headers', None) or {}
     try:
@@ -143,30 +178,78 @@ def response_error(resp, method, path, secrets, username=None):
     return err
 
 
+def _hint(err, username):
+    if err.status == 401:
+        if username:
+            return ('the token obtained for apinizer_username was rejected: check '
+                    'apinizer_username/apinizer_password (APINIZER_USERNAME/APINIZER_PASSWORD)')
+        return 'check apinizer_token (APINIZER_TOKEN): the token is invalid or expired'
+    if err.is_project_not_found():
+        return ('check project (APINIZER_PROJECT): the server does not know it, or this user may '
+                'not access it')
+    if err.is_permission_refused():
+        return 'the user lacks a permission this operation needs in the project; nothing was changed by it'
+    return None
+
+
 def success_body(resp, method, path, secrets):
-    """The JSON body of a 2xx answer ({} when empty), every string in it masked; UnexpectedAnswer
-    for a body that is not JSON or says ``success: false`` (with or without an error text)."""
+    """The JSON object of a 2xx answer ({} when empty), every string in it masked.
+
+    The envelope is checked in both dialects: ``status`` present and not "SUCCESS" (the current
+    reference's "FAILURE", or anything else) or ``success`` present and not true is a failure with
+    the server's text, never a success. A body that is not a JSON object is UnexpectedAnswer.
+    """
     if resp.status_code == 204 or not resp.content:
         return {}
     try:
         body = resp.json()
+    except RecursionError:
+        raise UnexpectedAnswer('HTTP %s with JSON nested too deeply to read' % resp.status_code,
+                               method=method, path=path)
     except ValueError:
         raise ApinizerError('HTTP %s with a body that is not JSON' % resp.status_code,
                             method=method, path=path)
+    if not isinstance(body, dict):
+        raise UnexpectedAnswer('HTTP %s with a JSON %s, not an object' % (resp.status_code, type(body).__name__),
+                               method=method, path=path)
     # Server text reaches results, warnings and diffs: mask it here, once (an echo may sit in
     # deploymentResult.message, environmentResults[].message or any other member). The items
     # of a read are data (key material the modules compare), not text: they are left alone.
-    if isinstance(body, dict):
-        body = dict((k, v if k == 'resultList' else mask_value(v, secrets)) for k, v in body.items())
-    if isinstance(body, dict) and body.get('success') is False:
-        detail = ': '.join('%s' % body[k] for k in ('error', 'error_description') if body.get(k))
-        raise UnexpectedAnswer('HTTP %s with success false%s' % (resp.status_code, ' (%s)' % detail if detail else ''),
-                               status=None, method=method, path=path)
+    body = dict((k, v if k in _DATA_MEMBERS else mask_value(v, secrets)) for k, v in body.items())
+    refused = _refusal(body)
+    if refused:
+        text = server_text(body)
+        raise UnexpectedAnswer('HTTP %s with %s%s' % (resp.status_code, refused, ': %s' % text if text else ''),
+                               method=method, path=path, error_description=text)
     return body
 
 
+# Members of a 2xx answer that carry data, not server text (left unmasked for the modules).
+_DATA_MEMBERS = ('resultList', 'keys')
+
+
+def _refusal(body):
+    """Why an answer's envelope says it failed, or None: ``status`` not "SUCCESS", ``success`` not true."""
+    if 'status' in body and body['status'] != 'SUCCESS':
+        return 'status %s' % _shown(body['status'])
+    if 'success' in body and body['success'] is not True:
+        return 'success %s' % _shown(body['success'])
+    return None
+
+
+def _shown(value):
+    try:
+        text = json.dumps(value)
+    except (TypeError, ValueError):
+        text = '%r' % (value,)
+    return text if len(text) <= 40 else text[:40] + '...'
+
+
+
 def result_list(body, method, path):
-    """The resultList of a list or get answer; UnexpectedAnswer unless it is a list of objects."""
+    """The resultList of a list or get answer; UnexpectedAnswer unless it is a list of objects whose
+    length agrees with ``resultCount`` when the answer gives one (a list shorter than its count is
+    a partial answer, never the whole truth)."""
     items = body.get('resultList') if isinstance(body, dict) else None
     if not isinstance(items, list):
         raise UnexpectedAnswer('no resultList list in the answer' if items is None else
@@ -176,7 +259,46 @@ def result_list(body, method, path):
         if not isinstance(item, dict):
             raise UnexpectedAnswer('resultList[%d] is a %s, not an object' % (index, type(item).__name__),
                                    method=method, path=path)
+    if 'resultCount' in body and body['resultCount'] is not None:
+        count = body['resultCount']
+        if isinstance(count, bool) or not isinstance(count, int) or count != len(items):
+            raise UnexpectedAnswer('resultCount %s does not match the %d item(s) of resultList'
+                                   % (_shown(count), len(items)), method=method, path=path)
     return items
+
+
+def public_jwk_set(body, method, path, add_secrets):
+    """The JWK Set of an ``export-file/?publicOnly=true`` answer: ``{'keys': [JWK, ...]}``.
+
+    Every key must be an object with a string ``kty``. A private member (PRIVATE_MEMBERS_BY_KTY;
+    ``k`` of a symmetric key) in a public-only answer is refused: its values are handed to
+    ``add_secrets`` so that no later text repeats them, and never returned.
+    """
+    keys = body.get('keys') if isinstance(body, dict) else None
+    if not isinstance(keys, list):
+        raise UnexpectedAnswer('no keys list in the JWK Set' if keys is None else
+                               'keys is a %s, not a list' % type(keys).__name__, method=method, path=path)
+    leaked = []
+    for index, key in enumerate(keys):
+        if not isinstance(key, dict) or not isinstance(key.get('kty'), str):
+            raise UnexpectedAnswer('keys[%d] is not a JWK with a kty' % index, method=method, path=path)
+        private = [m for m in PRIVATE_MEMBERS if m in key and key[m] not in (None, '')]
+        add_secrets(v for m in private for v in _strings(key[m]))
+        leaked.extend('keys[%d].%s' % (index, m) for m in sorted(private))
+    if leaked:
+        raise UnexpectedAnswer('a public-only export carries private members (%s); refused, nothing of '
+                               'them is shown' % ', '.join(leaked), method=method, path=path)
+    return dict(keys=keys)
+
+
+def _strings(value):
+    if isinstance(value, str):
+        return [value]
+    if isinstance(value, (list, tuple)):
+        return [s for item in value for s in _strings(item)]
+    if isinstance(value, dict):
+        return [s for item in value.values() for s in _strings(item)]
+    return []
 
 
 def result_named(body, method, path, name):

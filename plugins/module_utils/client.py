@@ -26,6 +26,7 @@ from ansible_collections.apinizer.apiops.plugins.module_utils.answers import (
     read_answer,
     redirect_error,
     response_error,
+    public_jwk_set,
     result_list,
     result_named,
     success_body,
@@ -267,13 +268,16 @@ class ApinizerClient(object):
             self._sleep(seconds)
 
     def _request(self, method, path, body=None, form=None, auth=True, landed=None,
-                 resend_post=False, gone=None):
+                 resend_post=False, gone=None, exists=None):
         """Send one logical request with retries. Returns the parsed JSON body, or LANDED.
 
         GET/PUT/DELETE are retried on transient failures. A POST is re-sent only when
         ``resend_post`` (it creates nothing) or when ``landed()`` says the lost write did not
         land; without ``landed`` a transient POST failure is raised. ``gone(err)`` tells whether
-        an error answered to a *retried* DELETE means that an earlier attempt already landed.
+        an error answered to a *retried* DELETE means that an earlier attempt already landed;
+        ``exists(err)`` whether an error answered to a *re-sent* POST says that what it creates
+        already exists (``landed()`` must then confirm it). Both are errors.py allow-list checks:
+        any other answer is raised.
         """
         attempt = 0
         extra = request_secrets(body, form)
@@ -295,7 +299,7 @@ class ApinizerClient(object):
                 if gone is not None and not err.transient and gone(err):
                     return LANDED
                 # A re-sent POST answering "already exists": the earlier attempt landed late.
-                if landed is not None and err.is_already_exists() and landed():
+                if landed is not None and exists is not None and exists(err) and landed():
                     return self._landed(method, path)
             if not err.transient:
                 raise err
@@ -350,11 +354,26 @@ class ApinizerClient(object):
 
     def create_jwk(self, body, project=None, landed=None):
         return self._deployment(self._request('POST', self._jwks_path(project), body=body,
-                                              landed=landed))
+                                              landed=landed, exists=self._exists(body)))
 
     def generate_jwk(self, body, project=None, landed=None):
         return self._deployment(self._request('POST', self._jwks_path(project) + 'generate',
-                                              body=body, landed=landed))
+                                              body=body, landed=landed, exists=self._exists(body)))
+
+    @staticmethod
+    def _exists(body):
+        name = body.get('name') if isinstance(body, dict) else None
+        return lambda err: err.is_already_exists('jwk', name)
+
+    def export_jwk(self, name, project=None):
+        """The public JWK Set of a JWK (``export-file/?publicOnly=true``): ``{'keys': [public JWKs]}``.
+
+        Raises ApinizerError as any read does (the caller decides what a missing endpoint or a
+        refusal means); UnexpectedAnswer when the document is not a JWK Set or carries a private
+        member although only public ones were asked for (those are masked, never returned).
+        """
+        path = self._jwks_path(project) + '%s/export-file/?publicOnly=true' % path_segment(name)
+        return public_jwk_set(self._request('GET', path), 'GET', path, self.add_secrets)
 
     def update_jwk(self, name, body, project=None):
         path = self._jwks_path(project) + '%s/' % path_segment(name)
@@ -387,7 +406,6 @@ class ApinizerClient(object):
     def remove_credential_jwk(self, username, purpose, project=None):
         path = self._credentials_path(project) + '%s/jwk/%s/' % (
             path_segment(username), self._purpose(purpose))
-        # The API answers 400 (with no documented text) when the assignment does not exist.
-        project = self._project(project)
+        # A retried removal has landed only when the server says nothing is assigned any more.
         return self._deployment(self._request(
-            'DELETE', path, gone=lambda err: err.is_nothing_assigned(username, project)))
+            'DELETE', path, gone=lambda err: err.is_nothing_assigned(username, purpose)))

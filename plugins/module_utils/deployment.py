@@ -5,38 +5,109 @@
 
 """Deployment results: every write is deployed to each environment of the project, and may fail in some.
 
-Owns parsing a write's answer into ``[{'environment', 'success', 'message'}]`` and the one
-deployment-failure report of every module (the message and ``failed_environments``); the module
-skeleton (apinizer_module.py) applies the ``fail_on_deploy_error`` policy with it.
+Owns reading a write's answer into one per-environment report, whatever documented shape the
+server used, and the one deployment-failure report of every module (the message and
+``failed_environments``); the module skeleton (apinizer_module.py) applies the
+``fail_on_deploy_error`` policy with it. The documented shapes of ``deploymentResult``:
+
+1. ``environmentResults: [{environmentName, success, message}]`` (JWK and credential-JWK pages);
+2. ``{success, responseTime, detail, detailList: [{envName, podName, podIp, success, detail,
+   responseTime}]}`` (the spec's DeploymentResult, per pod; an item may nest its own detailList);
+3. ``deploymentResults: [{environmentName, success, message}]`` (policy pages).
+
+Only ``success: true`` counts as success (a missing or odd value is a failure), an environment
+failed when any of its pods failed, and a failed overall result that names no failed
+environment still yields a failed entry: a failure is never read as success.
 """
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+# A detailList nests DeploymentResults; a deeper answer is read as far as this.
+_MAX_DEPTH = 8
+
 
 def parse_deployment(body):
-    """Turn a write answer into ``[{'environment', 'success', 'message'}]``.
+    """Turn a write answer into ``[{'environment', 'success', 'message', 'pods'}]``.
 
-    A deploymentResult that failed without naming any environment still yields one failed
-    entry (environment None) so that deployment_failed() never reports a failure as success.
+    ``pods`` lists ``{'name', 'ip', 'success', 'detail'}`` for the per-pod shape (else []).
     """
     if not isinstance(body, dict):
         return []
     result = body.get('deploymentResult')
     if not isinstance(result, dict):
         return []
-    entries = []
-    for env in result.get('environmentResults') or []:
-        if not isinstance(env, dict):
-            continue
-        entries.append(dict(
-            environment=env.get('environmentName'),
-            success=bool(env.get('success')),
-            message=env.get('message'),
-        ))
-    if not entries and result.get('success') is False:
-        entries.append(dict(environment=None, success=False, message=result.get('message')))
-    return entries
+    environments = []
+    by_name = {}
+    for env in _environment_lists(result):
+        entry = _entry(by_name, environments, _text(env.get('environmentName')))
+        entry['success'] = entry['success'] and env.get('success') is True
+        entry['message'] = _join(entry['message'], _text(env.get('message')))
+    for pod in _pods(result, 0):
+        entry = _entry(by_name, environments, _text(pod.get('envName')))
+        ok = pod.get('success') is True
+        entry['pods'].append(dict(name=_text(pod.get('podName')), ip=_text(pod.get('podIp')), success=ok,
+                                  detail=_text(pod.get('detail'))))
+        if not ok:
+            entry['success'] = False
+            entry['message'] = _join(entry['message'], _pod_message(pod))
+    if result.get('success') is not True and all(entry['success'] for entry in environments):
+        # The whole deployment failed, but no environment says where: still a failure.
+        environments.append(dict(environment=None, success=False, pods=[],
+                                 message=_text(result.get('message')) or _text(result.get('detail'))
+                                 or 'the server reported a failed deployment without naming an environment'))
+    return environments
+
+
+def _environment_lists(result):
+    for key in ('environmentResults', 'deploymentResults'):
+        for env in result.get(key) or []:
+            if isinstance(env, dict):
+                yield env
+
+
+def _pods(result, depth):
+    """The leaves of a (nested) detailList: the pods. A result without a detailList that names an
+    environment or a pod is itself one."""
+    items = result.get('detailList')
+    if isinstance(items, list) and items:
+        if depth >= _MAX_DEPTH:
+            # Unread is not "succeeded".
+            yield dict(envName=result.get('envName'), success=False,
+                       detail='the deployment result nests deeper than %d levels; not read' % _MAX_DEPTH)
+            return
+        for item in items:
+            if isinstance(item, dict):
+                for pod in _pods(item, depth + 1):
+                    yield pod
+    elif depth > 0 or 'envName' in result or 'podName' in result:
+        yield result
+
+
+def _entry(by_name, environments, name):
+    if name not in by_name:
+        by_name[name] = dict(environment=name, success=True, message=None, pods=[])
+        environments.append(by_name[name])
+    return by_name[name]
+
+
+def _text(value):
+    if value is None or isinstance(value, str):
+        return value
+    return '%s' % (value,)
+
+
+def _join(first, second):
+    if not second:
+        return first
+    return second if not first else '%s; %s' % (first, second)
+
+
+def _pod_message(pod):
+    where = _text(pod.get('podName')) or 'a pod'
+    if pod.get('podIp'):
+        where += ' (%s)' % _text(pod['podIp'])
+    return '%s: %s' % (where, _text(pod.get('detail')) or 'failed')
 
 
 def deployment_failed(deployment):

@@ -5,9 +5,13 @@
 
 """Errors: ApinizerError, the one exception for any failure talking to the API.
 
-Owns how a failure reads (the request line, the HTTP status, the API's error text, the hint) and
-the predicates on it (not found, already exists, nothing assigned) and fail_kwargs() for modules.
-Whatever text it carries was masked before it got here (masking.py, by the client).
+Owns how a failure reads (the request line, the HTTP status, the server's text, the hint) and
+the inferences drawn from a failure: "this JWK/credential is missing", "it already exists",
+"nothing is assigned", "the project is unknown". Each inference holds only when the server's
+text is one of the texts listed here (the tables below name the vendor page each comes from;
+docs/api-contract.md explains them): any other text, an empty or unreadable body, or another
+status is an error, never a conclusion. Whatever text it carries was masked before it got here
+(masking.py, by the client).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -15,9 +19,54 @@ __metaclass__ = type
 
 import re
 
-_MISSING_LABELS = {'jwk': 'jwk (name: %s)', 'credential': 'credential (username: %s)'}
-_PROJECT_NOT_FOUND = re.compile(r"\s*project\s*(\(.*\)\s*was not found|not found for name|'.*'\s*not found)",
-                                re.IGNORECASE | re.DOTALL)
+# "{0}" is the name the task asked about: the text must name exactly that object.
+# Source: both reference sets (Get/Delete/Update JWK, set/remove credential JWK pages).
+MISSING_TEXTS = {
+    'jwk': ('JWK (name: {0}) is not found!',
+            'JWK (name: {0}) is not found! Try create operation.'),  # update-jwk
+    'credential': ('Credential (username: {0}) was not found!',),
+}
+# Source: create-jwk, generate-jwk, update-jwk (both reference sets).
+ALREADY_EXISTS_TEXTS = {
+    'jwk': ('JWK (name: {0}) is already exist!',
+            'JWK (name: {0}) is already exist! Try update operation if want to change its value.'),
+}
+# Removing a credential's JWK when none is assigned: the vendor documents no text for it. This is
+# the one text this collection accepts as saying so (the emulator's; an assumption, see
+# docs/api-contract.md): any other answer, a permission refusal included, is an error.
+NOTHING_ASSIGNED_TEXTS = ('No JWK is assigned to credential (username: {0}) for {1}!',)
+
+# The seven documented spellings of an unknown (or unreachable) project, and where each is shown.
+# "(?P<project>...)" is the project's name.
+PROJECT_NOT_FOUND_TEXTS = (
+    (r'Project\((?P<project>.*)\) was not found or user does not have privilege to access it!',
+     'apinizer/management-api-docs: 02-api-reference/04-api-proxies/import-export/export-api-proxy.md; '
+     'apinizer/docs: api-reference/api-proxy-groups/crud/list-api-proxy-groups.mdx'),
+    (r'Project \((?P<project>.*)\) is not found or user does not have privilege to access it!',
+     'apinizer/docs: api-reference/environments/get-environments-by-project.mdx; '
+     'apinizer/management-api-docs: 02-api-reference/04-api-proxies/crud/delete-api-proxy.md'),
+    (r"Project '(?P<project>.*)' not found",
+     'apinizer/management-api-docs: 01-getting-started/error-handling.md'),
+    (r'Project not found for name: \((?P<project>.*)\)( or user has not privilege to access it!)?',
+     'apinizer/management-api-docs: 02-api-reference/03-environments/get-environments-by-project.md'),
+    (r'Project \(name: (?P<project>.*)\) was not found!',
+     'apinizer/docs: api-reference/knowledge-bases/list-knowledge-bases.mdx'),
+    (r'Project \((?P<project>.*)\) is not found!',
+     'apinizer/docs: api-reference/getting-started/error-handling.mdx'),
+    (r'Project with name \((?P<project>.*)\) is not found!',
+     'apinizer/docs: api-reference/ai-budgets/get-budget-hierarchy.mdx'),
+)
+_PROJECT_NOT_FOUND = tuple(re.compile(pattern, re.DOTALL) for pattern, unused in PROJECT_NOT_FOUND_TEXTS)
+# Source: docs api-reference/getting-started/error-handling.mdx (400).
+PERMISSION_TEXT = 'User does not have required permission for this operation!'
+
+
+def _says(text, templates, *names):
+    """True when ``text`` is exactly one of ``templates`` filled with ``names``."""
+    if not isinstance(text, str):
+        return False
+    text = text.strip()
+    return any(text == template.format(*names) for template in templates)
 
 
 class ApinizerError(Exception):
@@ -77,39 +126,31 @@ class ApinizerError(Exception):
     def __str__(self):
         return self._render()
 
-    def _text(self):
-        return ('%s %s' % (self.error_description or '', self.message or '')).lower()
-
-    def _says_not_found(self, *subjects):
-        """A 400/404 whose text says 'not found' and names one of ``subjects`` (case-insensitive)."""
-        text = self._text()
-        return (self.status in (400, 404) and 'not found' in text
-                and any(s and ('%s' % s).lower() in text for s in subjects))
-
     def is_missing(self, kind, name):
-        """True only when the server says that *this* object is not found: 400/404 with
-        'JWK (name: <name>) is not found!' (kind 'jwk') or 'Credential (username: <name>) was not
-        found!' (kind 'credential'). Anything else (an unknown project in any of its documented
-        spellings, a bare 404, another object) is an error, never "missing"."""
-        return self._says_not_found(_MISSING_LABELS[kind] % name) and not self.is_project_not_found()
+        """True only when the server says that *this* object is not found (400 or 404 with one of
+        MISSING_TEXTS for ``name``). Anything else (an unknown project, a permission refusal, a bare
+        404, an empty or unreadable body, another object) is an error, never "missing"."""
+        return self.status in (400, 404) and _says(self.error_description, MISSING_TEXTS[kind], name)
 
     def is_project_not_found(self):
-        """The *project* is unknown (or out of reach), in each documented spelling:
-        'Project(X) was not found or ...' (404), 'Project not found for name: (X)' (400) and
-        "Project 'X' not found" (404)."""
-        return self.status in (400, 404) and bool(_PROJECT_NOT_FOUND.match(self.error_description or ''))
+        """The *project* is unknown (or out of reach), in any of the seven documented spellings."""
+        text = (self.error_description or '').strip()
+        return self.status in (400, 404) and any(p.fullmatch(text) for p in _PROJECT_NOT_FOUND)
 
-    def is_already_exists(self):
-        desc = (self.error_description or '').lower()
-        return self.status in (400, 409) and ('already exist' in desc or self.error == 'duplicate_name')
+    def is_permission_refused(self):
+        return self.status in (400, 403) and (self.error_description or '').strip() == PERMISSION_TEXT
 
-    def is_nothing_assigned(self, username=None, project=None):
-        """Removing an assignment: a 400 that names neither the credential nor the project as
-        missing means "nothing assigned" (the vendor documents the status, not the text). Any
-        mention of a missing credential or project (even loosely worded) is an error instead."""
-        return self.status == 400 and not (
-            self.is_project_not_found()
-            or self._says_not_found('credential', 'project', username, project))
+    def is_already_exists(self, kind, name):
+        """True only when the server says that *this* object already exists (ALREADY_EXISTS_TEXTS,
+        or the older reference's 409 ``duplicate_name``)."""
+        return ((self.status in (400, 409) and _says(self.error_description, ALREADY_EXISTS_TEXTS[kind], name))
+                or (self.status == 409 and self.error == 'duplicate_name'))
+
+    def is_nothing_assigned(self, username, purpose):
+        """Removing an assignment: True only for a 400 whose text says that nothing is assigned to
+        *this* credential for *this* purpose (NOTHING_ASSIGNED_TEXTS). A permission refusal, an
+        unknown credential or project, any other text and an empty body are errors."""
+        return self.status == 400 and _says(self.error_description, NOTHING_ASSIGNED_TEXTS, username, purpose)
 
     def fail_kwargs(self, doing=None):
         """Keyword arguments for module.fail_json(**e.fail_kwargs()); ``doing`` prefixes msg as "<doing> failed: ..."."""

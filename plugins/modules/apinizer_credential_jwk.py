@@ -382,7 +382,9 @@ class AssignmentRun(object):
             else:
                 deployment = self.client.remove_credential_jwk(self.username, self.purpose)
         except ApinizerError as e:
-            if action == 'assign' or not e.is_nothing_assigned(self.username, self.client.project):
+            # Only the server's own words "nothing is assigned" make a refused removal a no-op
+            # (errors.NOTHING_ASSIGNED_TEXTS); a permission refusal or any other answer fails.
+            if action == 'assign' or not e.is_nothing_assigned(self.username, self.purpose):
                 self.result['changed'] = False
                 doing = '{0} the {1} JWK of credential {2!r}'.format(
                     'Assigning' if action == 'assign' else 'Removing', self.purpose, self.username)
@@ -390,17 +392,12 @@ class AssignmentRun(object):
                     doing += ' (not in the credential list of project {0!r}; known: {1})'.format(
                         self.client.project, self.unlisted)
                 self.module.fail_api(e, self.result, doing)
-            # The vendor documents the 400, not its text: say which answer was read as "nothing assigned".
-            self.module.warn('The server answered the removal with HTTP 400 ({0}); it names neither the '
-                             'credential nor the project as missing, so nothing was assigned.'.format(
-                                 e.error_description or e.error or 'no text'))
             if self.client.retries_used > retries_before_write:
                 # An earlier attempt whose answer was lost may have been the one that
                 # removed it: report the change rather than claim nothing happened.
-                if action == 'remove_unknown':
-                    self.module.warn('The removal was retried after a transient failure and the '
-                                     'server then reported nothing assigned; an earlier attempt '
-                                     'probably removed it.')
+                self.module.warn('The removal was retried after a transient failure and the '
+                                 'server then reported nothing assigned; an earlier attempt '
+                                 'probably removed it.')
                 return True
             return False
         self.result['deployment'] = deployment

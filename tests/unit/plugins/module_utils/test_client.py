@@ -482,12 +482,13 @@ def test_validation_errors_are_kept_and_shown():
     assert 'name: must not be empty' in str(info.value)
 
 
-def test_a_non_json_error_body_gives_status_and_reason_only():
+def test_a_non_json_error_body_shows_a_masked_excerpt_and_keeps_no_text_to_infer_from():
     html = '<html><body>Bad gateway, upstream said Authorization: Bearer %s</body></html>' % TOKEN
     client = make_client(FakeResponse(502, text=html), retries=0)
     with pytest.raises(ApinizerError) as info:
         client.list_jwks()
-    assert str(info.value) == 'GET /projects/demo/jwks/: HTTP 502 Bad Gateway'
+    assert str(info.value) == ('GET /projects/demo/jwks/: HTTP 502: the error body is not a JSON object: '
+                               '<html><body>Bad gateway, upstream said Authorization: Bearer ********</body></html>')
     assert info.value.error is None and info.value.error_description is None
 
 
@@ -542,8 +543,8 @@ def test_a_connection_error_text_is_masked():
 def test_parse_deployment_full_success():
     body = deployed().json()
     assert parse_deployment(body) == [
-        {'environment': 'production', 'success': True, 'message': 'ok'},
-        {'environment': 'staging', 'success': True, 'message': 'ok'},
+        {'environment': 'production', 'success': True, 'message': 'ok', 'pods': []},
+        {'environment': 'staging', 'success': True, 'message': 'ok', 'pods': []},
     ]
     assert deployment_failed(parse_deployment(body)) == []
 
@@ -552,14 +553,14 @@ def test_parse_deployment_partial_failure():
     client = make_client(deployed(('production', True, 'ok'), ('staging', False, 'gateway down')))
     deployment = client.update_jwk('k', {'description': 'd'})
     assert deployment_failed(deployment) == [
-        {'environment': 'staging', 'success': False, 'message': 'gateway down'}]
+        {'environment': 'staging', 'success': False, 'message': 'gateway down', 'pods': []}]
 
 
 def test_parse_deployment_failure_without_environments_is_still_a_failure():
     body = {'success': True, 'deploymentResult': {'success': False, 'message': 'no environment reachable',
                                                   'environmentResults': []}}
     assert deployment_failed(parse_deployment(body)) == [
-        {'environment': None, 'success': False, 'message': 'no environment reachable'}]
+        {'environment': None, 'success': False, 'message': 'no environment reachable', 'pods': []}]
 
 
 @pytest.mark.parametrize('body', [None, {}, {'success': True}, 'text', {'deploymentResult': None}])
@@ -600,17 +601,21 @@ def test_connection_errors_show_the_reason_not_the_whole_url():
 
 @pytest.mark.parametrize('status,description,expected', [
     (400, 'No JWK is assigned to credential (username: api-user) for validation!', True),
-    (400, 'no jwk is assigned', True),
+    (400, ' No JWK is assigned to credential (username: api-user) for validation! ', True),
+    (400, 'no jwk is assigned', False),
+    (400, 'No JWK is assigned to credential (username: api-user) for encryption!', False),
+    (400, 'No JWK is assigned to credential (username: other) for validation!', False),
     (404, 'No JWK is assigned to credential (username: api-user) for validation!', False),
     (400, 'Credential (username: x) is not found!', False),
     (400, 'Project not found for name: (demo)', False),
-    (400, 'the user api-user could not be found here, not found', False),
-    (400, None, True),
-    (400, 'Nothing to remove', True),
+    (400, 'User does not have required permission for this operation!', False),
+    (400, None, False),
+    (400, '', False),
+    (400, 'Nothing to remove', False),
 ])
-def test_is_nothing_assigned(status, description, expected):
-    error = ApinizerError(status=status, error='bad_request', error_description=description)
-    assert error.is_nothing_assigned('api-user', 'demo') is expected
+def test_is_nothing_assigned_only_from_the_text_that_says_so(status, description, expected):
+    error = ApinizerError(status=status, error_description=description)
+    assert error.is_nothing_assigned('api-user', 'validation') is expected
 
 
 class _ReportingModule(object):

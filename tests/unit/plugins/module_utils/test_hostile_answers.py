@@ -71,7 +71,11 @@ def test_a_redirect_is_never_followed_and_names_status_scheme_and_host(status, c
 @pytest.mark.parametrize('body, detail', [
     ({'success': False}, 'HTTP 200 with success false'),
     ({'success': False, 'error': 'internal_error', 'error_description': 'boom'},
-     'HTTP 200 with success false (internal_error: boom)'),
+     'HTTP 200 with success false: boom'),
+    ({'success': 'false', 'resultList': []}, 'HTTP 200 with success "false"'),
+    ({'status': 'FAILURE', 'resultMessage': 'User does not have required permission for this operation!'},
+     'HTTP 200 with status "FAILURE": User does not have required permission for this operation!'),
+    ({'status': 'PARTIAL', 'resultList': []}, 'HTTP 200 with status "PARTIAL"'),
 ])
 @pytest.mark.parametrize('call, line', [
     (lambda c: c.list_jwks(), 'GET /projects/demo/jwks/'),
@@ -90,7 +94,11 @@ def test_success_false_in_a_200_is_an_unexpected_answer(body, detail, call, line
     ({'success': True, 'resultList': {'name': 'k'}}, 'resultList is a dict, not a list'),
     ({'success': True, 'resultList': None}, 'no resultList list in the answer'),
     ({'success': True, 'resultList': ['k', 'j']}, 'resultList[0] is a str, not an object'),
-    ([], 'no resultList list in the answer'),
+    ({'status': 'SUCCESS', 'resultList': [{'name': 'k'}], 'resultCount': 2},
+     'resultCount 2 does not match the 1 item(s) of resultList'),
+    ({'status': 'SUCCESS', 'resultList': [], 'resultCount': '0'},
+     'resultCount "0" does not match the 0 item(s) of resultList'),
+    ([], 'HTTP 200 with a JSON list, not an object'),
 ])
 @pytest.mark.parametrize('method', ['list_jwks', 'list_credentials', 'get_jwk'])
 def test_a_list_or_get_without_a_list_of_objects_is_never_read_as_empty(body, detail, method):

@@ -267,12 +267,10 @@ def test_an_unlisted_credential_is_removed_by_asking_the_server(run):
     assert not failed and result['changed'] is True
     assert client.calls == [('GET', 'credentials', 'demo'), ('DELETE', 'gateway-admin', 'validation')]
     assert warnings_of(result) == []   # the server's answer told the truth
-    # Nothing assigned any more: the server's answer makes it unchanged, and the warning quotes
-    # the answer that was read as "nothing assigned" (the vendor documents no wording for it).
+    # Nothing assigned any more: the server's answer says so in so many words (unchanged, no warning).
     failed, result = run(client, username='gateway-admin', purpose='validation', state='absent')
     assert not failed and result['changed'] is False
-    assert [w for w in warnings_of(result) if 'No JWK is assigned to credential (username: gateway-admin)' in w
-            and 'nothing was assigned' in w] == warnings_of(result) and len(warnings_of(result)) == 1
+    assert warnings_of(result) == []
     # Unknown to the server too: its refusal is the failure.
     failed, result = run(FakeClient(), username='ghost', purpose='validation', state='absent')
     assert failed and 'Credential (username: ghost) was not found!' in result['msg']
@@ -367,9 +365,7 @@ def test_hidden_remove_nothing_assigned_is_unchanged(run):
     failed, result = run(client, username='api-user', purpose='encryption', state='absent')
     assert not failed and result['changed'] is False
     assert client.writes == [('DELETE', 'api-user', 'encryption')]
-    warnings = warnings_of(result)
-    assert len(warnings) == 1 and 'HTTP 400' in warnings[0]
-    assert NOTHING_ASSIGNED.format('api-user', 'encryption') in warnings[0]
+    assert warnings_of(result) == []
 
 
 def test_hidden_remove_of_an_assignment_is_changed(run):
@@ -393,13 +389,21 @@ def test_a_400_naming_the_credential_or_project_missing_fails_the_removal(run, d
     assert description in result['msg']
 
 
-def test_any_other_400_on_remove_is_nothing_assigned_with_a_warning_quoting_it(run):
+@pytest.mark.parametrize('description, shown', [
+    ('User does not have required permission for this operation!',
+     'User does not have required permission for this operation!'),   # the current reference's 400
+    ('Something else went wrong!', 'Something else went wrong!'),
+    (NOTHING_ASSIGNED.format('api-user', 'validation'), 'api-user'),      # another credential's text
+    (NOTHING_ASSIGNED.format('mobile-app', 'encryption'), 'encryption'),  # another purpose's text
+    (None, 'HTTP 400'),                                                   # an empty or unreadable body
+])
+def test_any_other_400_on_remove_fails_and_the_credential_keeps_its_jwk(run, description, shown):
     client = FakeClient(hide=True)
-    client.write_error = ApinizerError(status=400, error='bad_request', method='DELETE', path='/x/',
-                                       error_description='Something else went wrong!')
+    client.write_error = ApinizerError(status=400, method='DELETE', path='/x/', error_description=description)
     failed, result = run(client, username='mobile-app', purpose='validation', state='absent')
-    assert not failed and result['changed'] is False
-    assert any('Something else went wrong!' in w for w in warnings_of(result))
+    assert failed and result['changed'] is False
+    assert shown in result['msg'] and 'Removing the validation JWK' in result['msg']
+    assert client.credentials[1]['validationJwkName'] is not None
 
 
 def test_nothing_assigned_after_a_retried_delete_is_a_change(run):
