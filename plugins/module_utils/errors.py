@@ -31,6 +31,8 @@ ALREADY_EXISTS_TEXTS = {
     'jwk': ('JWK (name: {0}) is already exist!',
             'JWK (name: {0}) is already exist! Try update operation if want to change its value.'),
 }
+# Source: export-jwk-file (current reference).
+NO_KEY_MATERIAL_TEXTS = {'jwk': ('JWK (name: {0}) carries no key material to export!',)}
 # Removing a credential's JWK when none is assigned: the vendor documents no text for it. This is
 # the one text this collection accepts as saying so (the emulator's; an assumption, see
 # docs/api-contract.md): any other answer, a permission refusal included, is an error.
@@ -145,6 +147,10 @@ class ApinizerError(Exception):
         or the older reference's 409 ``duplicate_name``)."""
         return ((self.status in (400, 409) and _says(self.error_description, ALREADY_EXISTS_TEXTS[kind], name))
                 or (self.status == 409 and self.error == 'duplicate_name'))
+
+    def is_no_key_material(self, kind, name):
+        """export-file: the server says *this* JWK has no key material to export."""
+        return self.status == 400 and _says(self.error_description, NO_KEY_MATERIAL_TEXTS[kind], name)
 
     def is_nothing_assigned(self, username, purpose):
         """Removing an assignment: True only for a 400 whose text says that nothing is assigned to

@@ -11,8 +11,6 @@ Owns, for apinizer_jwk and apinizer_jwks alike:
   the description with the detach warning), check mode and ``--diff`` for it, and the deployment
   record of each write;
 - the messages of a plan (``refusal_message``, ``left_alone_warning``, ``replace_failed_message``);
-- ``needs_key_material(params, summary)``: whether the list's JwkSummary decides an item, or a GET
-  of the JWK is needed (the summary reports no key material: size, curve, use, alg, thumbprint);
 
 and, for a set (apinizer_jwks): ``outcome(actions)`` (the summary list an item goes to),
 ``in_scope(name, scope)``, ``used_by(credentials)``, ``config_entry(api_jwk)`` (a JWK in the
@@ -34,7 +32,6 @@ from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_material impor
 from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_state import (
     current_state,
     desired_diff_view,
-    desired_state,
     diff_view,
 )
 from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_vocabulary import ATTACHED_SOURCES
@@ -124,16 +121,6 @@ def replace_failed_message(name, actions, msg):
 
 
 # ---- reading a set ------------------------------------------------------------------------------
-
-def needs_key_material(params, summary):
-    """True when deciding ``params`` against an existing JWK needs its GET: the task states a fact
-    the list's JwkSummary does not report (key size, curve, use, alg, the key's thumbprint)."""
-    if summary is None or params.get('state') == 'absent' or params.get('regenerate') == 'always':
-        return False
-    reported = current_state(summary)
-    return any(reported.get(field) is None for field, value in desired_state(params).items()
-               if value is not None and field != 'description')
-
 
 _OUTCOMES = {(): 'unchanged', ('create',): 'created', ('update',): 'updated',
              ('delete', 'create'): 'replaced', ('delete',): 'deleted'}

@@ -277,6 +277,9 @@ def api_jwk_to_jwk(api_jwk):
 
 PUBLIC_ONLY = 'public only'
 PUBLIC_AND_PRIVATE = 'public and private'
+# Marks an API Jwk whose key member came from a public-only read (export-file?publicOnly=true):
+# its key shows no private member whether the server holds one or not.
+PUBLIC_READ = '_public_read'
 
 
 def key_part(jwk):

@@ -29,6 +29,7 @@ __metaclass__ = type
 from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_defaults import inferred_key_type, resolve_generate
 from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_material import (
     PUBLIC_AND_PRIVATE,
+    PUBLIC_READ,
     api_jwk_to_jwk,
     key_part,
     key_size_of,
@@ -66,7 +67,8 @@ def current_state(api_jwk):
         'curve': normalise_curve(jwk.get('crv')),
         'thumbprint': thumbprint(jwk) if jwk else None,
         'url': api_jwk.get('sourceUrl') or None,
-        'key_part': key_part(jwk),
+        # Unknown (None) unless the read could show private members: a public-only read cannot.
+        'key_part': None if api_jwk.get(PUBLIC_READ) else key_part(jwk),
     }
     state.update(member_facts(jwk))
     return state
@@ -222,36 +224,64 @@ def difference_sentences(replace):
             for field, (before, after) in sorted(replace.items())]
 
 
-def unverified(params, api_jwk):
-    """{field: asked} for what the task's own options state (use, algorithm, kid) that the server
-    does not report, by FIELD_RULES.
+# What the task states that a server may not show, as the option that states it and how a warning
+# names it. The task's own options (use, algorithm, kid, curve, key_size) are named as given; the
+# facts of a given key (``jwk``) by what they are, never by value (key material stays out of text).
+_UNVERIFIED = {
+    'alg': ('algorithm', None),
+    'use': ('use', None),
+    'kid': ('kid', None),
+    'curve': ('curve', None),
+    'key_size': ('key_size', None),
+    'key_type': ('key_type', None),
+    'url': ('url', None),
+    'source': ('source', None),
+    'thumbprint': ('jwk', 'the key material of jwk'),
+    'key_part': ('jwk', 'whether it holds the private part of jwk'),
+    'key_ops': ('jwk', 'the key_ops of jwk'),
+    'x5c': ('jwk', 'the x5c of jwk'),
+    'x5t': ('jwk', 'the x5t of jwk'),
+    'x5t#S256': ('jwk', 'the x5t#S256 of jwk'),
+}
 
-    compare() cannot see a difference there (the Get JWK page documents no ``use``/``alg``), so
-    the caller must say it could not compare them: never a silent match. Facts carried inside a
-    given JWK are not "asked for" here: its key material is compared by thumbprint.
+
+_KEY_FACTS = ('key_type', 'key_size', 'curve', 'thumbprint', 'key_part')
+
+
+def unverified(params, api_jwk):
+    """{field: asked} for what the task states that the server does not show, by FIELD_RULES.
+
+    compare() cannot see a difference there (the Get JWK page documents no ``use``/``alg``; the
+    spec's Get JWK shows no key material at all; a public-only read cannot show a private part),
+    so the caller must say it could not compare them: never a silent match, and never a reason to
+    replace the key.
     """
     current = current_state(api_jwk)
-    stated = dict((field, normalise(params[option])) for option, field, normalise in _STATED
-                  if params.get(option) is not None)
-    return dict((rule.field, stated[rule.field]) for rule in FIELD_RULES
-                if rule.field in stated and current.get(rule.field) is None and not rule.unreported_counts)
+    desired = desired_state(params)
+    # The task's own options, and the key itself; not the descriptive members inside a given JWK
+    # (its use, alg, key_ops...), which a server as documented never shows.
+    asked = set(field for option, field, unused in _STATED if params.get(option) is not None) | set(_KEY_FACTS)
+    return dict((rule.field, desired[rule.field]) for rule in FIELD_RULES
+                if rule.field in asked and desired.get(rule.field) is not None and current.get(rule.field) is None
+                and not rule.unreported_counts)
 
 
 def unverified_options(facts):
-    """unverified()'s fields as the options that asked for them (alg -> algorithm), sorted."""
-    option_of = dict((field, option) for option, field, unused in _STATED)
-    return sorted(option_of.get(field, field) for field in facts)
+    """unverified()'s fields as the options that state them (alg -> algorithm, thumbprint -> jwk), sorted."""
+    return sorted(set(_UNVERIFIED.get(field, (field, None))[0] for field in facts))
 
 
 def unverified_sentence(name, facts):
     """The one warning for unverified()'s facts; '' when there are none."""
     if not facts:
         return ''
-    option_of = dict((field, option) for option, field, unused in _STATED)
-    asked = ', '.join('%s %r' % (option_of.get(field, field), value) for field, value in sorted(facts.items()))
+    asked = []
+    for field, value in sorted(facts.items()):
+        option, phrase = _UNVERIFIED.get(field, (field, None))
+        asked.append(phrase or '%s %r' % (option, value))
     return ('The server does not report %s of JWK %s, so the task could not compare them with what it asks '
             'for (%s): the existing JWK was kept and is not known to match.'
-            % (' or '.join(unverified_options(facts)), name, asked))
+            % (' or '.join(unverified_options(facts)), name, ', '.join(asked)))
 
 
 def plan(params, current):
@@ -306,6 +336,7 @@ def jwk_view(api_jwk, include_private=False):
     facts = current_state(api_jwk)
     jwk = api_jwk_to_jwk(api_jwk)
     out = {
+        'id': api_jwk.get('id') if isinstance(api_jwk.get('id'), str) else None,
         'name': facts['name'],
         'description': facts['description'],
         'source_type': facts['source'],

@@ -18,8 +18,10 @@ description:
     (O(source=jwk)), read from a URL (O(source=url)), or derived from a certificate, a public key, a
     private key or a keystore already stored in Apinizer.
   - Idempotent. The module compares what you asked for with what the server has, after normalising
-    both sides, and sends a request only when something differs. A run with nothing to do sends exactly
-    one request.
+    both sides, and writes only when something differs. A run with nothing to do reads the project's JWK
+    list (one request, no key material); when the task states a fact the list does not carry (size or
+    curve, use, algorithm, key material) it also reads that JWK's public key (a second request). See
+    the notes for where each fact comes from.
   - The API can change only the description of an existing JWK. Any other difference (key type, size or
     curve, use, algorithm, kid, source, key material) needs the JWK to be deleted and created again;
     O(regenerate) decides whether that happens.
@@ -239,12 +241,20 @@ notes:
     matches the source it was created from as long as its kid, use and algorithm match, so a description
     change does not turn into a O(regenerate) failure on the next run. Run once with O(regenerate=always)
     to attach it to its source again.
-  - B(What any documented server reports.) The vendor's Get JWK page documents the key members without
-    C(use) or C(alg). When the server's JWK lacks them, the module cannot verify a requested O(use) or
-    O(algorithm) - they are not a difference, but the module warns that it could not compare them and lists
-    them in RV(unverified); it never reports a silent match. The same holds for O(kid) if a server leaves
-    it out. C(use) and C(alg) inside a JWK given in O(jwk) are not options and are not warned about, since that
-    key is compared by its thumbprint. A server that reports C(use) and C(alg) gets them compared like every other fact.
+  - B(Where each fact comes from.) The JWK list gives the name, id, description, source, key type and kid.
+    The public key (size or curve, use, algorithm, thumbprint) comes from the public-only export
+    (C(export-file?publicOnly=true)) where the server has it - no private member crosses the wire - and
+    from Get JWK otherwise (a run asks the export once; a missing endpoint or a permission refusal means
+    Get JWK for the rest of the run). Whether the server holds the private part of a key given in O(jwk)
+    needs Get JWK. O(return_private_key=true) always reads Get JWK.
+  - B(What the server does not show.) The vendor's Get JWK page documents the key members without
+    C(use) or C(alg), and its OpenAPI spec documents a Get JWK answer without any key member. What the
+    server does not show is never a difference and never a reason to replace the key: the module warns
+    that it could not compare it and lists the option in RV(unverified) (V(jwk) for the key material or
+    its private part); it never reports a silent match. C(use) and C(alg) inside a JWK given in O(jwk)
+    are not options and are not warned about, since that key is compared by its thumbprint. A server
+    with the public-only export, or one whose Get JWK reports C(use) and C(alg), gets them compared like
+    every other fact.
   - O(not_before), O(expiration), O(kid_type), O(password_salt_length),
     O(password_iteration_count) and the O(url) timeouts are sent on creation and not compared.
   - Transient failures (connection errors, timeouts, HTTP 429, 502, 503, 504) are retried as set by the
@@ -372,9 +382,20 @@ jwk:
     - The JWK as the server has it after the task, described by its public facts.
     - Empty when the JWK does not exist after the task (V(absent), or a creation in check mode).
     - In check mode, the JWK as it is before the task.
+    - The key facts (O(key_size) or O(curve), RV(jwk.thumbprint), RV(jwk.public_jwk), and RV(jwk.use) and
+      RV(jwk.alg) where the server shows them) are read only when the run needs them (a write, or a task that
+      states them); a run that the JWK list decides returns them as V(null). M(apinizer.apiops.apinizer_jwk_info)
+      with O(apinizer.apiops.apinizer_jwk_info#module:names) always reads them.
   returned: always
   type: dict
   contains:
+    id:
+      description:
+        - The server's id of the JWK (policies pin a JWK by this id). A JWK deleted and created again gets a
+          new id.
+        - V(null) when the server does not report ids (the older reference).
+      type: str
+      sample: 6650f1c2a4e5b7d8c9f0a1b2
     name:
       description: Name of the JWK.
       type: str
@@ -495,7 +516,9 @@ from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_converge impor
     refusal_message,
     replace_failed_message,
 )
+from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_material import api_jwk_to_jwk
 from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_options import jwk_option_spec
+from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_reader import JwkReader
 from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_state import (
     diff_view,
     jwk_view,
@@ -525,6 +548,7 @@ class JwkRun(object):
         self.params = module.params
         self.name = module.params['name']
         self.result = dict(changed=False, jwk={}, deployment=[], actions=[])
+        self.reader = None
 
     def validate(self):
         """Every problem at once, before the first request."""
@@ -534,7 +558,12 @@ class JwkRun(object):
                              problems=problems)
 
     def run(self):
-        current = self.module.client.get_jwk(self.name)  # the only request of a no-op run
+        reader = self.reader = JwkReader(self.module.client)
+        if self.params['return_private_key']:
+            current = reader.full(self.name)  # the one read that shows private members
+        else:
+            # The list, and a key read only when the task states a fact the list does not carry.
+            current = reader.current(self.params, reader.summary(self.name))
         decided = plan(self.params, current)
         if decided['differences'] is not None:
             self.result['differences'] = decided['differences']
@@ -557,7 +586,9 @@ class JwkRun(object):
         if self.params['state'] == 'absent' or not self.result['changed'] or self.module.check_mode:
             self.result['jwk'] = self.view(current) if current is not None and self.params['state'] == 'present' else {}
             return self.result
-        fresh = self.module.client.get_jwk(self.name)
+        fresh = self.reader.full(self.name)
+        if fresh is not None and not self.params['return_private_key'] and api_jwk_to_jwk(fresh) is None:
+            fresh = self.reader.with_public(fresh)  # Get JWK showed no key: its public facts elsewhere
         self.result['jwk'] = self.view(fresh) if fresh is not None else {}
         if 'diff' in self.result and fresh is not None:
             self.result['diff']['after'] = diff_view(fresh)

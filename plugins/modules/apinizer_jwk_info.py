@@ -15,13 +15,17 @@ module: apinizer_jwk_info
 short_description: List Apinizer JWKs or describe some of them with their public keys
 version_added: 1.0.0
 description:
-  - Without O(name) or O(names), lists every JWK of the project with its metadata, in one request.
-  - With O(name) or O(names), reads each named JWK (one request per name) and returns its
-    metadata, its RFC 7638 thumbprint and its public key, plus RV(jwk_set), a JWK Set
-    document of those public keys ready to publish (for example as a C(jwks.json)
-    endpoint that token consumers read).
+  - Without O(name) or O(names), lists every JWK of the project with its metadata and id, in one request.
+  - With O(name) or O(names), reads the project's JWK list and each named JWK's public key (one
+    request per name) and returns its metadata, its RFC 7638 thumbprint and its public key, plus
+    RV(jwk_set), a JWK Set document of those public keys ready to publish (for example as a
+    C(jwks.json) endpoint that token consumers read).
+  - The public key comes from the public-only export (C(export-file?publicOnly=true)) where the server
+    has it, so no private member crosses the wire; otherwise (a 404 or a permission refusal, asked once
+    per run) from Get JWK, which sends the private members too. A symmetric (V(OCT)) key is always read
+    with Get JWK (it has no public form).
   - Private key members (C(d), C(p), C(q), C(dp), C(dq), C(qi), C(oth), and the C(k) of
-    symmetric keys) are never returned, although the API sends them to the module.
+    symmetric keys) are never returned, even when the API sends them to the module.
   - Names that do not exist are listed in RV(missing); they do not fail the task, so a
     play can decide what a missing key means for it (see the C(failed_when) example).
 author:
@@ -114,6 +118,11 @@ jwks:
   type: list
   elements: dict
   contains:
+    id:
+      description:
+        - The server's id of the JWK; policies pin a JWK by it. V(null) when the server does not report ids.
+      type: str
+      sample: 6650f1c2a4e5b7d8c9f0a1b2
     name:
       description: JWK name.
       type: str
@@ -211,11 +220,12 @@ from ansible_collections.apinizer.apiops.plugins.module_utils.apinizer_module im
 from ansible_collections.apinizer.apiops.plugins.module_utils.client import ApinizerClient  # noqa: F401 pylint: disable=unused-import
 from ansible_collections.apinizer.apiops.plugins.module_utils.errors import ApinizerError
 from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_material import duplicate_kids, jwk_set
+from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_reader import JwkReader
 from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_state import jwk_view
 
 
 # Metadata a listing returns; the summary endpoint carries nothing more useful.
-SUMMARY_KEYS = ('name', 'description', 'source_type', 'key_type', 'kid')
+SUMMARY_KEYS = ('id', 'name', 'description', 'source_type', 'key_type', 'kid')
 
 
 def summary_view(summary):
@@ -251,19 +261,21 @@ def main():
         supports_check_mode=True,
     )
     params, client = module.params, module.client
+    reader = JwkReader(client)
     result = dict(changed=False, jwks=[], missing=[])
+    listing = 'Listing the JWKs of project {0!r}'.format(client.project)
+    summaries = read(module, result, listing, reader.summaries)
     if params['name'] is None and params['names'] is None:
-        summaries = read(module, result, 'Listing the JWKs of project {0!r}'.format(client.project), client.list_jwks)
-        result['jwks'] = [summary_view(s) for s in summaries]
+        result['jwks'] = [summary_view(s) for s in summaries.values()]
         module.exit(result)
 
     found = []
     for name in unique([params['name']] if params['name'] is not None else params['names']):
-        doing = 'Reading JWK {0!r} of project {1!r}'.format(name, client.project)
-        api_jwk = read(module, result, doing, client.get_jwk, name)
-        if api_jwk is None:
-            result['missing'].append(name)
+        if name not in summaries:
+            result['missing'].append(name)   # the project's whole list shows it is missing
             continue
+        doing = 'Reading the public key of JWK {0!r} of project {1!r}'.format(name, client.project)
+        api_jwk = read(module, result, doing, reader.with_public, summaries[name])
         found.append(api_jwk)
         result['jwks'].append(jwk_view(api_jwk))
     result['jwk_set'] = jwk_set(found)

@@ -288,6 +288,12 @@ jwks:
   type: list
   elements: dict
   contains:
+    id:
+      description:
+        - The server's id of the JWK after the task (policies pin a JWK by it); for a deleted JWK, the id it had.
+        - A created or replaced JWK gets a new id, read back with one more list request after the writes.
+        - V(null) when the server does not report ids, and for a JWK created in check mode.
+      type: str
     name:
       description: Name of the JWK.
       type: str
@@ -381,13 +387,13 @@ from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_converge impor
     config_entry,
     in_scope,
     left_alone_warning,
-    needs_key_material,
     outcome,
     refusal_message,
     replace_failed_message,
     used_by,
 )
 from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_options import jwk_option_spec
+from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_reader import JwkReader
 from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_state import plan, unverified_options, unverified_sentence
 from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_validation import jwk_problems
 from ansible_collections.apinizer.apiops.plugins.module_utils.masking import narrow_jwk_no_log
@@ -463,6 +469,7 @@ class JwksRun(object):
         self.result = dict((name, []) for name in OUTCOMES)
         self.result.update(changed=False, jwks=[], deployment=[])
         self.items = []  # (params, current, decided, item result)
+        self.reader = None
 
     def validate(self):
         problems = option_problems(self.params)
@@ -474,14 +481,8 @@ class JwksRun(object):
 
     def read(self):
         """The list (one request), keyed by name; every item must be an object with a name."""
-        summaries = self.module.client.list_jwks()
-        by_name = {}
-        for summary in summaries:
-            if not isinstance(summary, dict) or not isinstance(summary.get('name'), str):
-                raise ApinizerError('the JWK list answered an item that is not a JWK with a name',
-                                    method='GET', path='/projects/%s/jwks/' % self.params['project'])
-            by_name[summary['name']] = summary
-        return by_name
+        self.reader = JwkReader(self.module.client)
+        return self.reader.summaries()
 
     def plan(self, by_name):
         """Plan every item before any write; refusals fail the task with nothing written."""
@@ -489,7 +490,7 @@ class JwksRun(object):
         for item in self.params['config']:
             params = item_params(item, self.state)
             summary = by_name.get(params['name'])
-            current = self.module.client.get_jwk(params['name']) if needs_key_material(params, summary) else summary
+            current = self.reader.current(params, summary)  # a key read only where the list cannot decide
             decided = plan(params, current)
             if decided['refused']:
                 refusals.append(refusal_message(params['name'], decided['differences']))
@@ -547,6 +548,24 @@ class JwksRun(object):
                 failure['msg'] = 'JWK %s failed: %s%s' % (params['name'], msg, self.written())
                 self.module.fail(self.report(), failed_item=params['name'], **failure)
             self.record(params['name'], item['actions'])
+        self.read_new_ids()
+
+    def read_new_ids(self):
+        """Created JWKs have new ids: one list request after the writes, only when something was created."""
+        created = [item for params, unused, unused2, item in self.items if 'create' in item['actions']]
+        if not created or self.module.check_mode:
+            for item in created:
+                item['id'] = None
+            return
+        try:
+            fresh = self.module.client.list_jwks()
+        except ApinizerError as e:
+            self.module.warn('The JWKs were written, but reading their new ids failed: %s' % e)
+            fresh = []
+        ids = dict((s.get('name'), s.get('id')) for s in fresh if isinstance(s, dict))
+        for params, unused, unused2, item in self.items:
+            if 'create' in item['actions']:
+                item['id'] = ids.get(params['name'])
 
     def record(self, name, actions):
         self.result['changed'] = self.result['changed'] or bool(actions)
@@ -558,8 +577,9 @@ class JwksRun(object):
 
     def jwks(self):
         views = []
-        for params, unused, unused2, item in self.items:
-            view = dict(name=params['name'], outcome=outcome(item['actions']), actions=item['actions'],
+        for params, current, unused, item in self.items:
+            view = dict(id=item.get('id', (current or {}).get('id')), name=params['name'],
+                        outcome=outcome(item['actions']), actions=item['actions'],
                         differences=item['differences'], deployment=item['deployment'])
             if 'unverified' in item:
                 view['unverified'] = item['unverified']
@@ -581,7 +601,7 @@ class JwksRun(object):
         for name, summary in by_name.items():
             api_jwk = summary
             if config_entry(summary)['source'] == 'jwk':
-                api_jwk = self.module.client.get_jwk(name) or summary
+                api_jwk = self.reader.with_public(summary)  # its public JWK, never a private member
             entry = config_entry(api_jwk)
             gathered.append(entry)
             problems = [message for unused, message in jwk_problems(entry)]

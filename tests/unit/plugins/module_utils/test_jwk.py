@@ -535,14 +535,15 @@ def test_describe_and_diff_never_leak_private_members(keys, kind):
 def test_describe_shape(keys):
     api = _api_jwk(dict(keys['EC'], use='sig', alg='ES256'), source='URL')
     assert J.describe(api) == {
-        'name': 'my-jwk', 'description': 'demo', 'source_type': 'url', 'key_type': 'EC', 'kid': 'ec-1',
+        'id': None, 'name': 'my-jwk', 'description': 'demo', 'source_type': 'url', 'key_type': 'EC', 'kid': 'ec-1',
         'use': 'signature', 'alg': 'ES256', 'curve': 'P-256', 'thumbprint': J.thumbprint(keys['EC']),
         'public_jwk': J.public_jwk(dict(keys['EC'], use='sig', alg='ES256')),
     }
     rsa_view = J.diff_view(_api_jwk(keys['RSA']))
     assert rsa_view['key_size'] == 2048 and 'curve' not in rsa_view and rsa_view['use'] is None
     assert J.diff_view(None) == {}
-    summary = J.describe({'name': 's', 'type': 'RSA', 'sourceType': 'GENERATE', 'kid': 'k'})
+    summary = J.describe({'id': '6650f1c2', 'name': 's', 'type': 'RSA', 'sourceType': 'GENERATE', 'kid': 'k'})
+    assert summary['id'] == '6650f1c2'
     assert summary['thumbprint'] is None and summary['public_jwk'] is None and summary['source_type'] == 'generate'
 
 

@@ -1,7 +1,7 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""jwk_converge: when the list decides an item, scope, credential use, the gathered entry."""
+"""jwk_converge: scope, credential use, the gathered entry (when the list decides: test_jwk_reader.py)."""
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
@@ -11,29 +11,11 @@ import pytest
 from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_converge import (
     config_entry,
     in_scope,
-    needs_key_material,
     outcome,
     used_by,
 )
 
 SUMMARY = {'name': 'k', 'description': None, 'sourceType': 'GENERATE', 'sourceUrl': None, 'type': 'EC', 'kid': 'k1'}
-
-
-@pytest.mark.parametrize('params, needed', [
-    (dict(name='k', state='present', regenerate='fail', key_type='EC', kid='k1', description='d'), False),
-    (dict(name='k', state='present', regenerate='fail', source='generate'), False),
-    (dict(name='k', state='present', regenerate='fail', curve='P-256'), True),
-    (dict(name='k', state='present', regenerate='fail', algorithm='ES256'), True),
-    (dict(name='k', state='present', regenerate='fail', use='signature'), True),
-    (dict(name='k', state='present', regenerate='always', curve='P-256'), False),
-    (dict(name='k', state='absent', regenerate='fail', curve='P-256'), False),
-])
-def test_needs_key_material_only_for_facts_the_summary_lacks(params, needed):
-    assert needs_key_material(params, SUMMARY) is needed
-
-
-def test_a_missing_jwk_needs_no_get():
-    assert needs_key_material(dict(name='k', state='present', regenerate='fail', curve='P-256'), None) is False
 
 
 def test_scope_prefix_and_whole_name_regex():

@@ -5,7 +5,8 @@
 """apinizer_jwk decision logic against a faked client.
 
 The fake keeps JWKs in the API's shape and records every call, so each test can assert the
-exact requests a run would send (a no-op is one GET; check mode never writes).
+exact requests a run would send (a no-op reads the list, and the public key when the task states key
+facts; check mode never writes).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -44,25 +45,53 @@ OK_DEPLOYMENT = [{'environment': 'production', 'success': True, 'message': 'depl
 def api_jwk(name, key, source='GENERATE', description=None, source_url=None):
     """A Jwk as GET /jwks/{name}/ answers it: metadata plus the type-named member."""
     kty = key['kty'].upper()
-    return {'name': name, 'description': description, 'projectId': 'p1', 'sourceType': source,
+    return {'id': 'id-%s' % name, 'name': name, 'description': description, 'projectId': 'p1', 'sourceType': source,
             'sourceId': None, 'sourceUrl': source_url, 'type': kty, 'kid': key.get('kid'),
             kty.lower(): copy.deepcopy(key)}
 
 
-class FakeClient(object):
-    """In-memory stand-in for ApinizerClient; records (method, target, body) per call."""
+def summary(jwk):
+    """The JWK list's item (JwkManagementDTO): metadata and id, no key material."""
+    return dict((k, v) for k, v in jwk.items() if k not in ('rsa', 'ec', 'oct', 'okp'))
 
-    def __init__(self, jwks=None, deployment=None, error=None, retries_used=0):
+
+class FakeClient(object):
+    """In-memory stand-in for ApinizerClient; records (method, target, body) per call.
+
+    ``export``: True (the server has export-file?publicOnly=true), 'missing' (404) or 'refused'
+    (the permission 400). Reads are recorded as LIST (the JWK list), EXPORT and GET (Get JWK).
+    """
+
+    def __init__(self, jwks=None, deployment=None, error=None, retries_used=0, export=True):
         self.jwks = dict((j['name'], j) for j in (jwks or []))
         self.deployment = deployment if deployment is not None else OK_DEPLOYMENT
         self.error = error  # raised by the first call
         self.retries_used = retries_used
+        self.export = export
         self.calls = []
         self.landed = []
+        self.project = 'demo'
 
     @property
     def writes(self):
-        return [c for c in self.calls if c[0] != 'GET']
+        return [c for c in self.calls if c[0] not in ('GET', 'LIST', 'EXPORT')]
+
+    def list_jwks(self, project=None):
+        self._record('LIST', None, None)
+        return [summary(j) for j in self.jwks.values()]
+
+    def export_jwk(self, name, project=None):
+        self._record('EXPORT', name, None)
+        if self.export == 'missing':
+            raise ApinizerError(status=404, method='GET', path='/x/export-file/')
+        if self.export == 'refused':
+            raise ApinizerError(status=400, method='GET', path='/x/export-file/',
+                                error_description='User does not have required permission for this operation!')
+        jwk = self.jwks.get(name)
+        if jwk is None:
+            raise ApinizerError(status=400, error_description='JWK (name: %s) is not found!' % name)
+        key = next(v for k, v in jwk.items() if k in ('rsa', 'ec', 'oct', 'okp'))
+        return {'keys': [dict((m, v) for m, v in key.items() if m not in ('d', 'p', 'q', 'dp', 'dq', 'qi', 'oth'))]}
 
     retry_warning = ApinizerClient.retry_warning  # the real wording, from the one client
 
@@ -132,16 +161,17 @@ def warnings(result):
     return texts
 
 
+L = ('LIST', None, None)
 RSA_TASK = dict(name='signing', key_type='RSA', key_size=2048, algorithm='RS256', kid='2011-04-29')
 
 
 # ---- present: create, no-op ------------------------------------------------------------------
 
-def test_noop_is_one_get_and_unchanged(run):
+def test_noop_reads_the_list_and_the_public_key_and_is_unchanged(run):
     client = FakeClient([api_jwk('signing', RSA_KEY)])
     result = run(RSA_TASK, client)
     assert result['changed'] is False
-    assert client.calls == [('GET', 'signing', None)]
+    assert client.calls == [('LIST', None, None), ('EXPORT', 'signing', None)]   # never Get JWK
     assert result['jwk']['thumbprint'] == RSA_THUMBPRINT
     assert result['jwk']['key_size'] == 2048
     assert result['actions'] == []
@@ -152,7 +182,7 @@ def test_create_generates_with_enum_spelling_and_reads_back(run):
     client = FakeClient()
     result = run(dict(RSA_TASK, description='orders'), client)
     assert result['changed'] is True
-    assert [c[:2] for c in client.calls] == [('GET', 'signing'), ('POST', 'generate'), ('GET', 'signing')]
+    assert [c[:2] for c in client.calls] == [('LIST', None), ('POST', 'generate'), ('GET', 'signing')]
     body = client.calls[1][2]
     assert body['type'] == 'RSA'
     assert body['rsa']['algorithm'] == 'RSA256'  # the generate endpoint's enum, not RS256
@@ -178,7 +208,7 @@ def test_create_in_check_mode_writes_nothing(run):
     result = run(RSA_TASK, client, check=True)
     assert result['changed'] is True
     assert client.writes == []
-    assert client.calls == [('GET', 'signing', None)]
+    assert client.calls == [('LIST', None, None)]
     assert result['actions'] == ['create']
     assert result['jwk'] == {}
 
@@ -196,7 +226,7 @@ def test_create_from_jwk_sends_jose_spelling_and_only_the_public_key_matters(run
     client.calls = []
     result = run(dict(name='imported', source='jwk', jwk=dict(RSA_KEY)), client)
     assert result['changed'] is False
-    assert client.calls == [('GET', 'imported', None)]
+    assert client.calls == [('LIST', None, None), ('EXPORT', 'imported', None)]
 
 
 def test_other_key_material_is_a_thumbprint_difference(run):
@@ -234,7 +264,7 @@ def test_description_update_of_sourced_jwk_warns_about_detaching_and_is_stable(r
     client.calls = []
     result = run(task, client)
     assert result['changed'] is False
-    assert client.calls == [('GET', 'remote', None)]
+    assert client.calls == [('LIST', None, None)]   # the list reports source, url and kid
 
 
 @pytest.mark.parametrize('source', ['GENERATE', 'URL'])
@@ -246,7 +276,7 @@ def test_description_update_in_check_mode_writes_nothing(run, source):
         RSA_TASK, name='k', description='new')
     result = run(task, client, check=True, diff=True)
     assert result['changed'] is True and result['actions'] == ['update']
-    assert client.calls == [('GET', 'k', None)]
+    assert client.calls == ([L] if source == 'URL' else [L, ('EXPORT', 'k', None)])
     assert client.jwks['k']['description'] == 'old' and client.jwks['k']['sourceType'] == source
     assert (result['diff']['before']['description'], result['diff']['after']['description']) == ('old', 'new')
     assert result['jwk']['description'] == 'old'  # what exists: nothing was written
@@ -286,7 +316,7 @@ def test_regenerate_never_leaves_it_and_warns(run):
     client = FakeClient([api_jwk('ec', EC_KEY)])
     result = run(dict(EC_TASK, regenerate='never'), client)
     assert result['changed'] is False
-    assert client.calls == [('GET', 'ec', None)]
+    assert client.calls == [L, ('EXPORT', 'ec', None)]
     assert any('curve' in w and 'regenerate is never' in w for w in warnings(result))
     assert len(result['differences']) == 2
 
@@ -306,8 +336,9 @@ def test_regenerate_when_different_replaces(run):
     finally:
         del MATERIAL[('EC', 'P384')]
     assert result['changed'] is True
-    assert [c[:2] for c in client.calls] == [('GET', 'ec'), ('DELETE', 'ec'), ('POST', 'generate'), ('GET', 'ec')]
-    assert client.calls[2][2]['ec']['curveType'] == 'P384'
+    assert [c[:2] for c in client.calls] == [L[:2], ('EXPORT', 'ec'), ('DELETE', 'ec'), ('POST', 'generate'),
+                                             ('GET', 'ec')]
+    assert client.calls[3][2]['ec']['curveType'] == 'P384'
     assert result['actions'] == ['delete', 'create']
     assert result['jwk']['curve'] == 'P-384'
 
@@ -317,9 +348,10 @@ def test_regenerate_in_check_mode_writes_nothing(run, regenerate):
     client = FakeClient([api_jwk('ec', EC_KEY)])
     result = run(dict(EC_TASK, regenerate=regenerate), client, check=True)
     assert result['changed'] is True
-    assert client.calls == [('GET', 'ec', None)]
+    # regenerate=always needs no comparison: the list is the only read.
+    assert client.calls == ([L, ('EXPORT', 'ec', None)] if regenerate == 'when_different' else [L])
     assert result['actions'] == ['delete', 'create']
-    assert result['jwk']['curve'] == 'P-256'  # what exists: nothing was replaced
+    assert result['jwk']['name'] == 'ec' and client.jwks['ec']['ec']['crv'] == 'P-256'  # nothing was replaced
 
 
 def test_regenerate_always_replaces_an_equal_jwk(run):
@@ -346,15 +378,16 @@ def _documented_key(key):
 
 
 def test_unreported_use_and_algorithm_warn_once_and_are_never_a_silent_ok(run):
-    client = FakeClient([api_jwk('signing', _documented_key(RSA_KEY))])
+    client = FakeClient([api_jwk('signing', _documented_key(RSA_KEY))], export='missing')
     result = run(dict(RSA_TASK, use='signature'), client)
-    assert result['changed'] is False and client.calls == [('GET', 'signing', None)]
+    assert result['changed'] is False
+    assert client.calls == [L, ('EXPORT', 'signing', None), ('GET', 'signing', None)]
     assert result['unverified'] == ['algorithm', 'use']
     assert warnings(result) == [
         "The server does not report algorithm or use of JWK signing, so the task could not compare them with "
         "what it asks for (algorithm 'RS256', use 'signature'): the existing JWK was kept and is not known to match."]
     # What was compared still counts: another key size is a difference, reported as such.
-    client = FakeClient([api_jwk('signing', _documented_key(RSA_KEY))])
+    client = FakeClient([api_jwk('signing', _documented_key(RSA_KEY))], export='missing')
     result = run(dict(RSA_TASK, use='signature', key_size=4096), client)
     assert result['failed'] is True and client.writes == []
     assert result['differences'] == ['key_size: the server has 2048, the task asks for 4096']
@@ -364,7 +397,7 @@ def test_unreported_use_and_algorithm_warn_once_and_are_never_a_silent_ok(run):
 def test_only_the_unreported_one_is_named(run):
     key = _documented_key(RSA_KEY)
     key['use'] = 'sig'   # a server that reports use but not alg
-    client = FakeClient([api_jwk('signing', key)])
+    client = FakeClient([api_jwk('signing', key)], export='refused')
     result = run(dict(RSA_TASK, use='signature'), client)
     assert result['unverified'] == ['algorithm']
     assert len(warnings(result)) == 1 and "algorithm 'RS256'" in warnings(result)[0]
@@ -380,7 +413,7 @@ def test_reported_use_and_algorithm_are_compared_without_a_warning(run):
 
 
 def test_a_task_that_sets_no_use_or_algorithm_has_nothing_unverified(run):
-    client = FakeClient([api_jwk('signing', _documented_key(RSA_KEY))])
+    client = FakeClient([api_jwk('signing', _documented_key(RSA_KEY))], export='missing')
     result = run(dict(name='signing', key_type='RSA', key_size=2048), client)
     assert result['changed'] is False and 'unverified' not in result and 'warnings' not in result
 
@@ -412,16 +445,16 @@ def test_absent_deletes(run):
     client = FakeClient([api_jwk('signing', RSA_KEY)])
     result = run(dict(name='signing', state='absent'), client, diff=True)
     assert result['changed'] is True
-    assert client.writes == [('DELETE', 'signing', None)]
+    assert client.calls == [L, ('DELETE', 'signing', None)]
     assert result['diff']['after'] == {}
-    assert result['diff']['before']['thumbprint'] == RSA_THUMBPRINT
+    assert result['diff']['before']['name'] == 'signing' and result['diff']['before']['key_type'] == 'RSA'
 
 
-def test_absent_when_missing_is_one_get(run):
+def test_absent_when_missing_is_one_list_read(run):
     client = FakeClient()
     result = run(dict(name='signing', state='absent'), client)
     assert result['changed'] is False
-    assert client.calls == [('GET', 'signing', None)]
+    assert client.calls == [L]
 
 
 def test_absent_in_check_mode_writes_nothing(run):
@@ -536,12 +569,14 @@ def test_create_diff_in_check_mode_shows_the_requested_facts(run):
 
 def test_private_members_only_on_request(run):
     client = FakeClient([api_jwk('ec', EC_KEY)])
-    result = run(dict(name='ec', key_type='EC'), client)
+    result = run(dict(name='ec', key_type='EC', curve='P-256'), client)
     assert EC_D not in result['_stdout']
     assert 'private_jwk' not in result['jwk']
-    assert 'd' not in result['jwk']['public_jwk']
+    assert result['jwk']['public_jwk'] == dict((k, v) for k, v in EC_KEY.items() if k != 'd')
+    client.calls = []
     result = run(dict(name='ec', key_type='EC', return_private_key=True), client)
     assert result['jwk']['private_jwk']['d'] == EC_D
+    assert client.calls == [('GET', 'ec', None)]   # Get JWK is the one read that shows it
 
 
 def test_a_jwk_given_as_dict_masks_private_members_but_not_public_facts(run):

@@ -32,7 +32,7 @@ OCT_K = 'PRIVATE-OCT-K-VALUE'
 
 
 def summary(name, type_, source='GENERATE', kid=None):
-    return dict(name=name, description='%s key' % name, projectId='p1', sourceType=source,
+    return dict(id='id-%s' % name, name=name, description='%s key' % name, projectId='p1', sourceType=source,
                 sourceId=None, sourceUrl=None, type=type_, kid=kid or name + '-kid')
 
 
@@ -49,12 +49,21 @@ API_JWKS = {
 
 
 class FakeClient(object):
+    """Reads: list, export (the public-only JWK Set; ``export='missing'`` answers 404), get."""
     project = 'demo'
 
-    def __init__(self, error=None):
+    def __init__(self, error=None, export='ok'):
         self.calls = []
         self.retries_used = 0
         self.error = error
+        self.export = export
+
+    def export_jwk(self, name, project=None):
+        self.calls.append(('export', name))
+        if self.export == 'missing':
+            raise ApinizerError(status=404, method='GET', path='/x/export-file/')
+        key = next(v for k, v in API_JWKS[name].items() if k in ('rsa', 'ec', 'oct', 'okp'))
+        return {'keys': [dict((m, v) for m, v in key.items() if m not in list(SECRETS) + ['oth'])]}
 
     retry_warning = ApinizerClient.retry_warning  # the real wording, from the one client
 
@@ -91,9 +100,12 @@ def test_list_is_one_request_with_metadata_only(run):
     assert not failed and result['changed'] is False
     assert client.calls == [('list', None)]
     assert result['jwks'] == [
-        dict(name='rsa-key', description='rsa-key key', source_type='jwk', key_type='RSA', kid='rsa-key-kid'),
-        dict(name='ec-key', description='ec-key key', source_type='generate', key_type='EC', kid='ec-key-kid'),
-        dict(name='oct-key', description='oct-key key', source_type='generate', key_type='OCT', kid='oct-key-kid'),
+        dict(id='id-rsa-key', name='rsa-key', description='rsa-key key', source_type='jwk', key_type='RSA',
+             kid='rsa-key-kid'),
+        dict(id='id-ec-key', name='ec-key', description='ec-key key', source_type='generate', key_type='EC',
+             kid='ec-key-kid'),
+        dict(id='id-oct-key', name='oct-key', description='oct-key key', source_type='generate', key_type='OCT',
+             kid='oct-key-kid'),
     ]
     assert result['missing'] == []
     assert 'jwk_set' not in result
@@ -103,8 +115,10 @@ def test_names_describe_each_and_publish_public_keys(run):
     client = FakeClient()
     failed, result, out = run(client, names=['rsa-key', 'nope', 'ec-key', 'rsa-key', 'oct-key'])
     assert not failed and result['changed'] is False
-    # One GET per distinct name, in the order given.
-    assert client.calls == [('get', 'rsa-key'), ('get', 'nope'), ('get', 'ec-key'), ('get', 'oct-key')]
+    # The list, then the public key of each distinct name that exists, in the order given (the
+    # symmetric key has no public form: Get JWK).
+    assert client.calls == [('list', None), ('export', 'rsa-key'), ('export', 'ec-key'), ('get', 'oct-key')]
+    assert result['jwks'][0]['id'] == 'id-rsa-key'
     assert [j['name'] for j in result['jwks']] == ['rsa-key', 'ec-key', 'oct-key']
     assert result['missing'] == ['nope']
 
@@ -122,7 +136,7 @@ def test_names_describe_each_and_publish_public_keys(run):
 def test_single_name(run):
     client = FakeClient()
     failed, result, out = run(client, name='ec-key')
-    assert client.calls == [('get', 'ec-key')]
+    assert client.calls == [('list', None), ('export', 'ec-key')]
     assert result['jwks'][0]['curve'] == 'P-256'
     assert result['jwk_set'] == {'keys': [result['jwks'][0]['public_jwk']]}
     assert 'd' not in result['jwk_set']['keys'][0]
@@ -200,3 +214,13 @@ def test_unique_kids_and_oct_keys_give_no_warning(run, monkeypatch):
     monkeypatch.setitem(API_JWKS, 'oct-twin', dict(API_JWKS['oct-key'], name='oct-twin'))
     failed, result, out = run(MaskingClient(), names=['rsa-key', 'ec-key', 'oct-key', 'oct-twin'])
     assert not failed and 'warnings' not in result
+
+
+def test_without_the_export_endpoint_get_jwk_is_read_and_its_private_members_never_returned(run):
+    client = FakeClient(export='missing')
+    failed, result, out = run(client, names=['rsa-key', 'ec-key'])
+    assert not failed
+    # export-file is asked once; its 404 means Get JWK for the rest of the run
+    assert client.calls == [('list', None), ('export', 'rsa-key'), ('get', 'rsa-key'), ('get', 'ec-key')]
+    assert result['jwks'][0]['thumbprint'] == RFC_THUMBPRINT and result['jwks'][1]['curve'] == 'P-256'
+    assert_no_secret(out)

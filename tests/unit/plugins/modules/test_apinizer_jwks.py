@@ -21,7 +21,7 @@ from ansible_collections.apinizer.apiops.tests.unit.plugins.modules.test_apinize
     api_jwk,
 )
 
-SUMMARY_FIELDS = ('name', 'description', 'projectId', 'sourceType', 'sourceId', 'sourceUrl', 'type', 'kid')
+SUMMARY_FIELDS = ('id', 'name', 'description', 'projectId', 'sourceType', 'sourceId', 'sourceUrl', 'type', 'kid')
 
 
 class SetClient(FakeClient):
@@ -76,15 +76,23 @@ def test_merged_reads_only_the_items_that_need_key_material(run):
     client = SetClient([ec('a'), ec('b')])
     config = [dict(name='a', key_type='EC'), dict(name='b', curve='P-256', algorithm='ES256'), dict(name='c', curve='P-256')]
     result = run(dict(config=config), client)
-    assert [c[:2] for c in client.calls] == [('LIST', 'jwks'), ('GET', 'b'), ('POST', 'generate')]
+    # the public key of b only (export-file: no private member crosses the wire); after the
+    # creation, the list once more for the new id
+    assert [c[:2] for c in client.calls] == [('LIST', 'jwks'), ('EXPORT', 'b'), ('POST', 'generate'), ('LIST', 'jwks')]
+    assert [(j['name'], j['id']) for j in result['jwks']] == [('a', 'id-a'), ('b', 'id-b'), ('c', 'id-c')]
     assert client.calls[2][2]['name'] == 'c' and client.calls[2][2]['ec']['curveType'] == 'P256'
     assert summary(result)['created'] == ['c'] and summary(result)['unchanged'] == ['a', 'b']
+    # a server without export-file: Get JWK instead, asked once per run
+    client = SetClient([ec('a'), ec('b'), ec('d')], export='missing')
+    result = run(dict(config=[dict(name=n, curve='P-256') for n in ('a', 'b', 'd')]), client)
+    assert [c[:2] for c in client.calls] == [('LIST', 'jwks'), ('EXPORT', 'a'), ('GET', 'a'), ('GET', 'b'), ('GET', 'd')]
+    assert not result['changed']
 
 
 def test_merged_updates_description_and_check_mode_writes_nothing(run):
     client = SetClient([ec('a', description='old')])
     result = run(dict(config=[dict(name='a', description='new'), dict(name='n', curve='P-256')]), client, check=True, diff=True)
-    assert result['changed'] and client.writes == [('LIST', 'jwks', None)]
+    assert result['changed'] and client.writes == [] and client.calls == [('LIST', 'jwks', None)]
     assert result['updated'] == ['a'] and result['created'] == ['n']
     assert [d['before_header'] for d in result['diff']] == ['a', 'n']
     assert result['diff'][0]['after']['description'] == 'new'
@@ -96,7 +104,7 @@ def test_merged_refuses_every_differing_item_before_any_write(run):
     result = run(dict(config=config), client)
     assert result['_failed']
     assert 'JWK a differs' in result['msg'] and 'JWK b differs' in result['msg']
-    assert [c for c in client.calls if c[0] not in ('LIST', 'GET')] == []
+    assert client.writes == []
 
 
 def test_replaced_regenerates_and_resets_an_omitted_description(run):
@@ -112,7 +120,7 @@ def test_overridden_deletes_unlisted_in_scope_only_with_exclusive(run):
     args = dict(state='overridden', config=[dict(name='app-a', description='')], scope=dict(prefix='app-'))
     refused = run(args, client)
     assert refused['_failed'] and 'app-old' in refused['msg'] and 'exclusive: true' in refused['msg']
-    assert client.writes == [('LIST', 'jwks', None), ('LIST', 'credentials', None)]
+    assert client.writes == [] and client.calls == [('LIST', 'jwks', None), ('LIST', 'credentials', None)]
     result = run(dict(args, exclusive=True), client)
     assert result['deleted'] == ['app-old'] and result['unchanged'] == ['app-a']
     assert sorted(client.jwks) == ['app-a', 'other']
@@ -145,7 +153,7 @@ def test_gathered_is_config_without_private_members(run):
     cert = api_jwk('cert', dict(RSA_KEY), source='CERTIFICATE')
     client = SetClient([ec('gen', kid='g1', description='x'), pasted, cert])
     result = run(dict(state='gathered'), client)
-    assert [c[:2] for c in client.calls] == [('LIST', 'jwks'), ('GET', 'pasted')]
+    assert [c[:2] for c in client.calls] == [('LIST', 'jwks'), ('EXPORT', 'pasted')]   # its public key only
     gathered = dict((e['name'], e) for e in result['gathered'])
     assert gathered['gen'] == dict(name='gen', description='x', source='generate', key_type='EC', kid='g1')
     assert gathered['pasted']['jwk']['x'] == EC_KEY['x'] and 'd' not in gathered['pasted']['jwk']
@@ -159,7 +167,7 @@ def test_gathered_then_overridden_is_a_noop(run):
     client.calls = []
     result = run(dict(state='overridden', config=gathered, scope=dict(prefix='')), client)
     assert not result['changed'] and result['unchanged'] == ['gen', 'pasted']
-    assert [c[:2] for c in client.calls] == [('LIST', 'jwks'), ('GET', 'pasted')]
+    assert [c[:2] for c in client.calls] == [('LIST', 'jwks'), ('EXPORT', 'pasted')]
 
 
 def test_bad_items_fail_before_any_request_naming_index_and_name(run):
