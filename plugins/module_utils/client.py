@@ -116,6 +116,7 @@ class ApinizerClient(object):
         self.retries_used = 0
         self.sleeps = []  # every backoff delay chosen, in order (0 included); for tests and debugging
         self.lost_answers = []  # 'POST /path' of each write that landed while its answer was lost
+        self.list_dialect = None  # set by list_jwks(): 'current' or 'legacy'
         self._clock = time.monotonic
 
     # ---- construction from a module -------------------------------------------------------
@@ -339,7 +340,11 @@ class ApinizerClient(object):
 
     def list_jwks(self, project=None):
         path = self._jwks_path(project)
-        return result_list(self._request('GET', path), 'GET', path)
+        body = self._request('GET', path)
+        # The envelope tells the reference the server follows: 'current' (status) or 'legacy'
+        # (success only, a server older than export-file); jwk_reader spares the latter a probe.
+        self.list_dialect = 'current' if 'status' in body else 'legacy'
+        return result_list(body, 'GET', path)
 
     def get_jwk(self, name, project=None):
         """The JWK, or None only when the server says that this JWK is not found."""

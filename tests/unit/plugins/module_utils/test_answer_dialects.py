@@ -271,3 +271,13 @@ def test_export_refuses_private_members_and_masks_them_later():
 def test_export_refuses_what_is_not_a_jwk_set(body):
     with pytest.raises(UnexpectedAnswer):
         make_client(ok(body)).export_jwk('k')
+
+
+@pytest.mark.parametrize('body, dialect', [
+    ({'status': 'SUCCESS', 'resultList': [], 'resultCount': 0}, 'current'),
+    ({'success': True, 'resultList': []}, 'legacy'),
+])
+def test_the_list_answer_tells_the_dialect(body, dialect):
+    client = make_client(ok(body))
+    client.list_jwks()
+    assert client.list_dialect == dialect
