@@ -31,12 +31,18 @@ from ansible_collections.apinizer.apiops.plugins.module_utils.answers import (
     result_named,
     success_body,
 )
-from ansible_collections.apinizer.apiops.plugins.module_utils.connection import client_settings, url_problem
+from ansible_collections.apinizer.apiops.plugins.module_utils.connection import (
+    client_settings,
+    no_netrc,
+    token_problem,
+    url_problem,
+)
 from ansible_collections.apinizer.apiops.plugins.module_utils.credentials import PURPOSES
 from ansible_collections.apinizer.apiops.plugins.module_utils.deployment import parse_deployment
-from ansible_collections.apinizer.apiops.plugins.module_utils.errors import ApinizerError
+from ansible_collections.apinizer.apiops.plugins.module_utils.errors import ApinizerError, UnexpectedAnswer
 from ansible_collections.apinizer.apiops.plugins.module_utils.names import path_segment
 from ansible_collections.apinizer.apiops.plugins.module_utils.masking import (
+    answer_secrets,
     jwk_document,
     mask_text,
     request_secrets,
@@ -202,9 +208,12 @@ class ApinizerClient(object):
                           '(APINIZER_USERNAME/APINIZER_PASSWORD)')
             raise
         token = body.get('access_token') if isinstance(body, dict) else None
-        if not token:
+        if not token or not isinstance(token, str):
             raise ApinizerError('the token endpoint answered without an access_token',
                                 method='POST', path='/auth/token')
+        if token_problem(token):
+            raise ApinizerError('the token endpoint answered an access_token that %s; it cannot be sent back'
+                                % token_problem(token).split(':')[0], method='POST', path='/auth/token')
         self._token = token
         self._secrets.add(token)
 
@@ -215,7 +224,7 @@ class ApinizerClient(object):
         # Never follow a redirect (it would re-send a private key or a password elsewhere), and
         # stream the body so that the deadline and the size limit apply to it (answers.read_answer).
         kwargs = dict(headers=headers, timeout=self.timeout, verify=self.verify,
-                      allow_redirects=False, stream=True)
+                      allow_redirects=False, stream=True, auth=no_netrc)
         if json_body is not None:
             kwargs['json'] = json_body
         if form is not None:
@@ -289,11 +298,16 @@ class ApinizerClient(object):
             except _TRANSPORT_ERRORS as exc:
                 err = exception_error(exc, method, path, self.secrets(extra), self.timeout)
             else:
-                if resp.status_code < 300:
-                    return success_body(resp, method, path, self.secrets(extra))
-                if resp.status_code < 400:
-                    raise redirect_error(resp, method, path)
-                err = response_error(resp, method, path, self.secrets(extra), self.username)
+                try:
+                    if resp.status_code < 300:
+                        return success_body(resp, method, path, self.secrets(extra))
+                    if resp.status_code < 400:
+                        raise redirect_error(resp, method, path)
+                    err = response_error(resp, method, path, self.secrets(extra), self.username)
+                except RecursionError:
+                    # JSON nested deeper than Python reads: never a crash without the request line.
+                    raise UnexpectedAnswer('HTTP %s with JSON nested too deeply to read' % resp.status_code,
+                                           method=method, path=path)
 
             if attempt > 0:
                 # A retried DELETE answering "not found" means an earlier attempt landed.
@@ -355,7 +369,10 @@ class ApinizerClient(object):
             if e.is_missing('jwk', name):
                 return None
             raise
-        return result_named(body, 'GET', path, name)
+        item = result_named(body, 'GET', path, name)
+        # Its private members are secrets from now on: a later answer that repeats them is masked.
+        self.add_secrets(answer_secrets(item))
+        return item
 
     def create_jwk(self, body, project=None, landed=None):
         return self._deployment(self._request('POST', self._jwks_path(project), body=body,
