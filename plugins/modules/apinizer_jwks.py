@@ -391,6 +391,7 @@ from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_options import
 from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_state import plan, unverified_options, unverified_sentence
 from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_validation import jwk_problems
 from ansible_collections.apinizer.apiops.plugins.module_utils.masking import narrow_jwk_no_log
+from ansible_collections.apinizer.apiops.plugins.module_utils.names import BODY_NAME_OPTIONS, name_option_problems
 
 OUTCOMES = ('created', 'updated', 'replaced', 'deleted', 'unchanged')
 # regenerate when an item leaves it out, by state
@@ -431,10 +432,15 @@ def item_problems(index, item, state, seen):
     """Problems of config[index], each naming the item and the option."""
     label = 'config[%d]' % index
     name = item['name']
+
+    def spell(option):
+        return '%s.%s' % (label, option)
+
     if state == 'deleted':
-        problems = [message for unused, message in jwk_problems({'name': name}, lambda o: '%s.%s' % (label, o))]
+        problems = [message for unused, message in jwk_problems({'name': name}, spell)]
     else:
-        problems = [message for unused, message in jwk_problems(item, lambda o: '%s.%s' % (label, o))]
+        problems = [message for unused, message in jwk_problems(item, spell)]
+        problems.extend(name_option_problems(item, BODY_NAME_OPTIONS, spell))
     if name in seen:
         problems.append('%s.name %r is already the name of config[%d]' % (label, name, seen[name]))
     seen.setdefault(name, index)
