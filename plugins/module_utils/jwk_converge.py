@@ -15,7 +15,7 @@ Owns, for apinizer_jwk and apinizer_jwks alike:
   of the JWK is needed (the summary reports no key material: size, curve, use, alg, thumbprint);
 
 and, for a set (apinizer_jwks): ``outcome(actions)`` (the summary list an item goes to),
-``in_scope(name, scope)``, ``used_by(credentials)``, ``config_entry(api_jwk)`` (a JWK in the
+``in_scope(name, scope)`` and ``scope_problem(scope)`` (a scope that holds every name is none), ``used_by(credentials)``, ``config_entry(api_jwk)`` (a JWK in the
 ``config`` format: public facts only).
 """
 
@@ -146,10 +146,34 @@ def outcome(actions):
 
 def in_scope(name, scope):
     """Whether overridden may delete JWK ``name``: ``scope`` is {'prefix': str} or {'regex': str}
-    (the regular expression must match the whole name)."""
+    (the regular expression must match the whole name). scope_problem() must have passed it."""
     if scope.get('prefix') is not None:
         return name.startswith(scope['prefix'])
     return re.fullmatch(scope['regex'], name) is not None
+
+
+# Names unlike each other in every way a name can differ (case, digits, punctuation, scripts,
+# length): a regular expression that matches all of them matches any name, so it is no scope.
+_UNLIKE_NAMES = ('a', 'Z', '0', '_', '-', '.', '~', '%', '\u00fc', '\u9375', 'key-1', 'Prod.Signing_2026-01-01T00:00:00Z',
+                 'x' * 200)
+
+
+def scope_problem(scope):
+    """Why ``scope`` cannot bound what overridden deletes, or None: a regular expression that does not
+    compile, or a scope that puts every name in it (an empty prefix, a regex matching any name)."""
+    if scope.get('prefix') is not None:
+        if scope['prefix'] == '':
+            return ("scope.prefix must not be empty: every name starts with '', so every JWK of the project "
+                    "would be in scope. Give the prefix the JWKs this task owns share")
+        return None
+    try:
+        pattern = re.compile(scope['regex'])
+    except re.error as e:
+        return 'scope.regex %r is not a regular expression: %s' % (scope['regex'], e)
+    if all(pattern.fullmatch(name) for name in _UNLIKE_NAMES):
+        return ('scope.regex %r matches every name, so every JWK of the project would be in scope. Give an '
+                'expression that matches only the names of the JWKs this task owns' % scope['regex'])
+    return None
 
 
 def used_by(credentials):

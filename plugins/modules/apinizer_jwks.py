@@ -157,6 +157,8 @@ options:
     description:
       - The JWKs O(state=overridden) may delete. Required with O(state=overridden).
       - Give exactly one of O(scope.prefix) and O(scope.regex).
+      - A scope that holds every name is refused before any request (an empty O(scope.prefix), or an
+        O(scope.regex) such as V(.*) that matches any name): list the JWKs in O(config), or name what they share.
     type: dict
     suboptions:
       prefix:
@@ -385,6 +387,7 @@ from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_converge impor
     outcome,
     refusal_message,
     replace_failed_message,
+    scope_problem,
     used_by,
 )
 from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_options import jwk_option_spec
@@ -420,11 +423,8 @@ def option_problems(params):
     if state == 'overridden' and params['scope'] is None:
         problems.append('scope is required with state overridden: give scope.prefix or scope.regex, '
                         'the names of the JWKs it may delete')
-    if params['scope'] is not None and params['scope'].get('regex') is not None:
-        try:
-            in_scope('', params['scope'])
-        except Exception as e:  # re.error; its text says what is wrong with the expression
-            problems.append('scope.regex %r is not a regular expression: %s' % (params['scope']['regex'], e))
+    if params['scope'] is not None and scope_problem(params['scope']):
+        problems.append(scope_problem(params['scope']))
     return problems
 
 

@@ -168,7 +168,7 @@ def test_gathered_then_overridden_round_trip_is_a_noop(run_playbook, emulator):
     assert gathered['pasted']['jwk']['x'] == pasted['x'] and 'd' not in gathered['pasted']['jwk']
     assert pasted['d'] not in run.output
     run, result = converge(run_playbook, emulator, state='overridden', config=result['gathered'],
-                           scope={'prefix': ''})
+                           scope={'regex': 'g-1|g-2|pasted'})
     assert not result['changed'] and sorted(result['unchanged']) == ['g-1', 'g-2', 'pasted']
     assert writes(emulator) == [] and len(requests(emulator)) == 2  # the list and the pasted key's GET
 

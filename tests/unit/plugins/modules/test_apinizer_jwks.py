@@ -157,7 +157,7 @@ def test_gathered_then_overridden_is_a_noop(run):
     client = SetClient([ec('gen', kid='g1', description='x'), api_jwk('pasted', dict(EC_KEY, kid='p1'), source='COPY_PASTE')])
     gathered = run(dict(state='gathered'), client)['gathered']
     client.calls = []
-    result = run(dict(state='overridden', config=gathered, scope=dict(prefix='')), client)
+    result = run(dict(state='overridden', config=gathered, scope=dict(regex='gen|pasted')), client)
     assert not result['changed'] and result['unchanged'] == ['gen', 'pasted']
     assert [c[:2] for c in client.calls] == [('LIST', 'jwks'), ('GET', 'pasted')]
 
@@ -176,6 +176,14 @@ def test_overridden_needs_scope(run):
     assert result['_failed'] and 'scope is required with state overridden' in result['msg']
 
 
+@pytest.mark.parametrize('scope, option', [(dict(prefix=''), 'scope.prefix'), (dict(regex='.*'), 'scope.regex')])
+def test_overridden_refuses_a_scope_of_every_name_before_any_request(run, scope, option):
+    client = SetClient([ec('a'), ec('b')])
+    result = run(dict(state='overridden', config=[], scope=scope, exclusive=True), client)
+    assert result['_failed'] and option in result['msg'] and 'every JWK of the project' in result['msg']
+    assert client.calls == [] and sorted(client.jwks) == ['a', 'b']
+
+
 def test_a_failing_write_names_the_item_and_keeps_what_was_written(run):
     client = SetClient([ec('b', description='old')], fail_on=('PUT', 'b'))
     result = run(dict(config=[dict(name='a', curve='P-256'), dict(name='b', description='new'), dict(name='c', curve='P-256')]), client)
@@ -187,7 +195,7 @@ def test_a_failing_write_names_the_item_and_keeps_what_was_written(run):
 def test_a_list_item_that_is_not_a_jwk_fails_before_any_write(run):
     client = SetClient([])
     client.list_jwks = lambda project=None: ['not-an-object']
-    result = run(dict(state='overridden', config=[], scope=dict(prefix=''), exclusive=True), client)
+    result = run(dict(state='overridden', config=[], scope=dict(prefix='k'), exclusive=True), client)
     assert result['_failed'] and 'not a JWK with a name' in result['msg'] and client.calls == []
 
 
