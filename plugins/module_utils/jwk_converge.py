@@ -176,13 +176,18 @@ def scope_problem(scope):
     return None
 
 
-def used_by(credentials):
-    """{jwk name: ['username (purpose)', ...]} from a credential list that reports assignments."""
+def used_by(credentials, listed_in=None):
+    """{jwk name: ['username (purpose)', ...]} for every assignment a credential list reports by name,
+    whether or not the list as a whole proves anything (a reported use always counts); ``listed_in``
+    names the project of the list when it is not the task's."""
     users = {}
-    for credential in credentials:
+    where = '' if listed_in is None else ', listed in project %s' % listed_in
+    for credential in credentials if isinstance(credentials, list) else []:
+        if not isinstance(credential, dict):
+            continue
         for purpose, field in sorted(ASSIGNMENT_FIELDS.items()):
-            if credential.get(field):
-                users.setdefault(credential[field], []).append('%s (%s)' % (credential.get('username'), purpose))
+            if isinstance(credential.get(field), str) and credential[field]:
+                users.setdefault(credential[field], []).append('%s (%s%s)' % (credential.get('username'), purpose, where))
     return users
 
 

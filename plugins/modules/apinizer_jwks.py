@@ -170,17 +170,25 @@ options:
   exclusive:
     description:
       - With O(state=overridden), whether this task is the only user of the JWKs in O(scope).
-      - When the server reports which JWK each credential uses, a JWK to delete that a credential uses fails
-        the task, naming the JWK and the credential, whatever this option says.
-      - When the server does not report assignments (the documented API does not), the module cannot prove that
-        no credential uses a JWK it would delete; it then deletes only with O(exclusive=true), which asserts
-        that no credential uses a JWK in O(scope) that O(config) does not list.
+      - A JWK to delete that a credential list reports in use fails the task, naming the JWK and the credential,
+        whatever this option says.
+      - Without O(exclusive=true) the module deletes only what the credential lists prove unused. A credential
+        that the project's own list leaves out may still use its JWKs (one "accessible from the project", in the
+        vendor's words), so the admin project's list, which holds every credential, is read too. Both lists must
+        report, for every credential, both of its assignments (C(validationJwkName), C(encryptionJwkName)) as a
+        JWK name or null, and each name must be a JWK of the project or of C(admin), spelled exactly. An empty
+        list, a list that cannot be read, or anything else proves nothing, and the task fails with the reason.
+      - The documented API reports no assignments, so there O(exclusive=true) is needed to delete. In the
+        C(admin) project it is always needed: a credential of any project may use a JWK of C(admin), and no
+        credential list is known to hold them all.
+      - O(exclusive=true) asserts that no credential uses a JWK in O(scope) that O(config) does not list.
     type: bool
     default: false
 notes:
   - B(Requests.) One list request; one GET per JWK whose decision needs key material; with O(state=overridden)
-    one credential list request when there is something to delete; then one request per write (two for a
-    replacement). A creation is not read back.
+    one credential list request when there is something to delete (without O(exclusive), when that list reports
+    assignments: the C(admin) project's credential list too, and its JWK list when a credential names a JWK
+    the project lacks); then one request per write (two for a replacement). A creation is not read back.
   - B(Failures.) Writes run in the order of O(config), then the deletions of O(state=overridden). A write that
     fails stops the task; the JWKs written before it stay written and are listed in the result.
   - B(Gathered.) For a generated or URL JWK the entry states the facts the list reports (name, description,
@@ -376,7 +384,12 @@ diff:
 from ansible_collections.apinizer.apiops.plugins.module_utils.apinizer_module import ApinizerModule
 # The unit tests patch module.ApinizerClient.from_module: the name stays importable from here.
 from ansible_collections.apinizer.apiops.plugins.module_utils.client import ApinizerClient  # noqa: F401 pylint: disable=unused-import
-from ansible_collections.apinizer.apiops.plugins.module_utils.credentials import assignments_reported
+from ansible_collections.apinizer.apiops.plugins.module_utils.credentials import (
+    ADMIN_PROJECT,
+    assignment_names,
+    assignment_problems,
+    proving_projects,
+)
 from ansible_collections.apinizer.apiops.plugins.module_utils.errors import ApinizerError
 from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_converge import (
     JwkWriter,
@@ -516,28 +529,66 @@ class JwksRun(object):
         self.items.append((params, current, decided, item))
 
     def plan_deletions(self, by_name):
-        """overridden: the unlisted JWKs in scope, unless a credential uses (or may use) one."""
+        """overridden: the unlisted JWKs in scope, unless a credential uses (or may use) one.
+
+        A use any credential list reports blocks the deletion whatever ``exclusive`` says. Without
+        ``exclusive``, the lists must prove that no credential uses them (credentials.proving_projects:
+        the project's list and admin's; nothing proves a JWK of admin unused); anything they cannot
+        prove fails the task with the reason, before any write.
+        """
         listed = set(item['name'] for item in self.params['config'])
         doomed = [name for name in by_name if name not in listed and in_scope(name, self.params['scope'])]
         if not doomed:
             return
+        project = self.params['project']
         credentials = self.module.client.list_credentials()
-        if assignments_reported(credentials):
-            users = used_by(credentials)
-            blocked = ['JWK %s is used by credential %s' % (name, ', '.join(users[name]))
-                       for name in doomed if name in users]
-            if blocked:
+        self.refuse_used(doomed, used_by(credentials))
+        if not self.params['exclusive']:
+            reason = self.unproven(project, credentials, set(by_name), doomed)
+            if reason:
                 self.module.fail(self.result, msg=(
-                    'state overridden would delete JWKs that credentials use; nothing was written: %s. '
-                    'List them in config, or assign the credentials other JWKs first.' % '; '.join(blocked)))
-        elif not self.params['exclusive']:
-            self.module.fail(self.result, msg=(
-                'state overridden would delete %s, but the server does not report which JWK each credential '
-                'uses, so the module cannot prove that no credential uses them; nothing was written. Set '
-                'exclusive: true to assert that no credential uses a JWK in scope that config does not list.'
-                % ', '.join(doomed)))
+                    'state overridden would delete %s, but %s, so the module cannot prove that no credential '
+                    'uses them; nothing was written. Set exclusive: true to assert that no credential uses a '
+                    'JWK in scope that config does not list.' % (', '.join(doomed), reason)))
         for name in doomed:
             self.add({'name': name, 'state': 'absent'}, by_name[name], {'actions': ['delete'], 'differences': None})
+
+    def refuse_used(self, doomed, users):
+        blocked = ['JWK %s is used by credential %s' % (name, ', '.join(users[name])) for name in doomed if name in users]
+        if blocked:
+            self.module.fail(self.result, msg=(
+                'state overridden would delete JWKs that credentials use; nothing was written: %s. '
+                'List them in config, or assign the credentials other JWKs first.' % '; '.join(blocked)))
+
+    def unproven(self, project, credentials, names, doomed):
+        """Why the credential lists do not prove ``doomed`` unused, or None (reads admin's lists when needed)."""
+        client = self.module.client
+        projects = proving_projects(project)
+        if projects is None:
+            return ('a credential of any project may use a JWK of project %s, and no credential list the module '
+                    'can read is known to hold them all' % project)
+        names = set(names)
+        if any(name not in names for name in assignment_names(credentials)):
+            # The project's credentials may use admin's JWKs too.
+            try:
+                names.update(j.get('name') for j in client.list_jwks(project=ADMIN_PROJECT) if isinstance(j, dict))
+            except ApinizerError as e:
+                return 'the JWK list of project %s, whose JWKs they may use, could not be read (%s)' % (ADMIN_PROJECT, e)
+        problems = assignment_problems(credentials, names)
+        if problems:
+            return 'the credential list of project %s does not prove which JWK each credential uses: %s' % (
+                project, problems[0])
+        try:
+            accessible = client.list_credentials(project=ADMIN_PROJECT)
+        except ApinizerError as e:
+            return ('credentials outside its list may use them (those of project %s, whose credential list could '
+                    'not be read: %s)' % (ADMIN_PROJECT, e))
+        self.refuse_used(doomed, used_by(accessible, listed_in=ADMIN_PROJECT))
+        problems = assignment_problems(accessible, names, foreign=True)
+        if problems:
+            return ('credentials outside its list may use them, and the credential list of project %s does not '
+                    'prove which JWK each uses: %s' % (ADMIN_PROJECT, problems[0]))
+        return None
 
     def write(self):
         """The writes in order; a failure stops the run and names the item (earlier writes stay)."""

@@ -142,7 +142,13 @@ def test_overridden_reported_server_never_deletes_a_used_jwk(run_playbook, emula
     assert 'JWK app-used is used by credential api-user (validation)' in result['msg']
     assert writes(emulator) == [] and requests(emulator) == [LIST, CREDENTIALS]
     task['config'] = ec_items(['app-used'])
-    run, result = converge(run_playbook, emulator, **task)  # reported assignments: no exclusive needed
+    # Reported assignments in the project's list and in admin's (the credentials accessible from the
+    # project): no exclusive needed. admin's list is empty at first, which proves nothing.
+    run, result = converge(run_playbook, emulator, expect_failure=True, **task)
+    assert 'credential list is empty, which proves nothing' in result['msg'] and writes(emulator) == []
+    emulator.seed({'projects': {'admin': {'credentials': [{'username': 'ops'}]}}})
+    run, result = converge(run_playbook, emulator, **task)
+    assert requests(emulator)[:3] == [LIST, CREDENTIALS, ('GET', '/apiops/projects/admin/credentials/')]
     assert result['deleted'] == ['app-free'] and writes(emulator) == [('DELETE', '/apiops/projects/demo/jwks/app-free/')]
 
 

@@ -141,11 +141,13 @@ def test_plan(state, wanted, known, current, expected):
 
 
 def test_current_assignment_tells_missing_field_from_nothing_assigned():
-    assert mod.current_assignment({'validationJwkName': None}, 'validation') == (True, None)
-    assert mod.current_assignment({'validationJwkName': ''}, 'validation') == (True, None)
-    assert mod.current_assignment({'validationJwkName': 'k'}, 'validation') == (True, 'k')
-    # The other purpose's field says nothing about this purpose.
+    both = {'validationJwkName': None, 'encryptionJwkName': None}
+    assert mod.current_assignment(both, 'validation') == (True, None)
+    assert mod.current_assignment(dict(both, validationJwkName=''), 'validation') == (True, None)
+    assert mod.current_assignment(dict(both, validationJwkName='k'), 'validation') == (True, 'k')
+    # One field alone reports nothing, for either purpose (issue 24 M1: credentials.credential_problem).
     assert mod.current_assignment({'validationJwkName': 'k'}, 'encryption') == (False, None)
+    assert mod.current_assignment({'validationJwkName': 'k'}, 'validation') == (False, None)
     assert mod.current_assignment({}, 'validation') == (False, None)
 
 
