@@ -7,16 +7,18 @@
 
 Owns, for apinizer_jwk and apinizer_jwks alike:
 
-- ``JwkWriter``: the write sequence of one JWK (delete, create with its landed check, update of
-  the description with the detach warning), check mode and ``--diff`` for it, and the deployment
-  record of each write;
+- ``JwkWriter``: the write sequence of one JWK (delete, create with its landed check, update of the
+  description with the detach warning), check mode and ``--diff`` for it, and the deployment record
+  of each write; ``landed_problem`` (after a lost create answer, whether the JWK of that name is the
+  one sent: its facts, its thumbprint or kid);
 - the messages of a plan (``refusal_message``, ``left_alone_warning``, ``replace_failed_message``);
 - ``needs_key_material(params, summary)``: whether the list's JwkSummary decides an item, or a GET
   of the JWK is needed (the summary reports no key material: size, curve, use, alg, thumbprint);
 
 and, for a set (apinizer_jwks): ``outcome(actions)`` (the summary list an item goes to),
-``in_scope(name, scope)`` and ``scope_problem(scope)`` (a scope that holds every name is none), ``used_by(credentials)``, ``config_entry(api_jwk)`` (a JWK in the
-``config`` format: public facts only).
+``in_scope(name, scope)`` and ``scope_problem(scope)`` (a scope that holds every name is none),
+``used_by(credentials)``, ``config_entry(api_jwk)`` (a JWK in the ``config`` format: public facts
+only).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -31,11 +33,14 @@ from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_bodies import 
     build_update_body,
 )
 from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_material import api_jwk_to_jwk, public_jwk
+from ansible_collections.apinizer.apiops.plugins.module_utils.errors import ApinizerError
 from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_state import (
+    compare,
     current_state,
     desired_diff_view,
     desired_state,
     diff_view,
+    difference_sentences,
 )
 from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_vocabulary import ATTACHED_SOURCES
 
@@ -68,7 +73,16 @@ class JwkWriter(object):
         client = self.module.client
 
         def landed():  # a POST whose answer is lost is re-sent only when the JWK did not land
-            return client.get_jwk(self.name) is not None
+            found = client.get_jwk(self.name)
+            if found is None:
+                return False
+            problem = landed_problem(self.params, found)
+            if problem:
+                # Not our write: never re-sent (it would fail "already exists"), never taken for ours.
+                raise ApinizerError('the answer to creating JWK %s was lost, and %s. The JWK is left as it is '
+                                    'and the creation is not sent again: find out who else writes a JWK of that '
+                                    'name, then run the task again.' % (self.name, problem))
+            return True
 
         if self.params.get('source', 'generate') == 'generate':
             self.write('create', client.generate_jwk, build_generate_body(self.params), landed=landed)
@@ -100,6 +114,30 @@ class JwkWriter(object):
         """Metadata and thumbprints only: diff_view never returns key material."""
         if self.module._diff:
             self.result['diff'] = dict(before=diff_view(before), after=after)
+
+
+def landed_problem(params, found):
+    """Why ``found`` (the JWK of that name after a create whose answer was lost) is not what ``params``
+    sent, or None when it is.
+
+    Every fact the task sent that the server reports must match (jwk_state's FIELD_RULES, and the
+    description). A sent key (source jwk) must be identified by its thumbprint or, when the server
+    shows no key members, by a kid it sent: otherwise a JWK of that name proves nothing. Whether the
+    server keeps the private part is no identity (a server may not show it) and is not compared here.
+    """
+    desired = desired_state(params)
+    current = current_state(found)
+    found_differences = compare(desired, found)
+    differences = dict((field, pair) for field, pair in found_differences['replace'].items() if field != 'key_part')
+    if 'description' in found_differences['update']:
+        differences['description'] = found_differences['update']['description']
+    if differences:
+        return 'the JWK of that name is not the one it sent: %s' % '; '.join(difference_sentences(differences))
+    identified = [field for field in ('thumbprint', 'kid') if desired.get(field) is not None and current.get(field) is not None]
+    if desired.get('thumbprint') is not None and not identified:
+        return ('the JWK of that name shows neither its key nor a kid the task sent, so it cannot be told '
+                'apart from another JWK of that name')
+    return None
 
 
 # ---- messages of a plan -------------------------------------------------------------------------
