@@ -6,8 +6,9 @@
 """Connection options: the argument spec every API module merges, and how credentials are chosen.
 
 Owns CONNECTION_ARGSPEC (documented by the doc fragment apinizer.apiops.connection), the option
-constraints, the environment variables, resolve_credentials() and client_settings() (the checked
-keyword arguments of an ApinizerClient, from a module's options).
+constraints, the environment variables, resolve_credentials(), client_settings() (the checked
+keyword arguments of an ApinizerClient, from a module's options) and url_secrets() (the userinfo of
+a URL, registered as no_log before the URL is refused).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -17,9 +18,12 @@ import copy
 import ipaddress
 import os
 
+import re
+
 try:
-    from urllib.parse import urlsplit
+    from urllib.parse import unquote, urlsplit
 except ImportError:  # pragma: no cover - Python 2 controller/targets are not supported
+    from urllib import unquote  # type: ignore
     from urlparse import urlsplit  # type: ignore
 
 from ansible.module_utils.basic import env_fallback
@@ -97,6 +101,21 @@ def resolve_credentials(params, environ, fail):
     return None, None, None, None
 
 
+def url_secrets(url):
+    """What a URL carries before its host (user:password@) that must never be printed: the password
+    (or, without one, the user part, which may be a token) and the whole userinfo, as written and
+    percent-decoded. Read by hand: urlsplit refuses some URLs that still reach the output."""
+    if not isinstance(url, str):
+        return set()
+    authority = re.split(r'[/?#]', url.split('://', 1)[-1], maxsplit=1)[0]
+    if '@' not in authority:
+        return set()
+    userinfo = authority.rsplit('@', 1)[0]
+    user, colon, password = userinfo.partition(':')
+    secret = password if colon and password else user
+    return set(v for v in (secret, unquote(secret), userinfo, unquote(userinfo)) if v)
+
+
 def url_problem(url):
     """Why ``url`` cannot be the manager URL, or None. Never repeats a user name or password
     (userinfo) the URL may carry."""
@@ -145,6 +164,8 @@ def client_settings(module):
         module.fail_json(msg='apinizer_url is required: set the apinizer_url option or the '
                              'APINIZER_URL environment variable to the manager base URL '
                              '(for example https://apinizer.example.com).')
+    # A refused URL is still printed at -vvv (invocation.module_args): its userinfo is no_log first.
+    module.no_log_values.update(url_secrets(url))
     problem = url_problem(url)
     if problem:
         module.fail_json(msg=problem)

@@ -47,8 +47,8 @@ def unseen_character(value):
         category = unicodedata.category(char)
         if category in _UNSEEN_CATEGORIES or (category == 'Zs' and char != ' '):
             kind = 'a space other than U+0020' if category == 'Zs' else 'a control or invisible formatting character'
-            return 'must not contain %s (U+%04X %s at position %d)' % (
-                kind, ord(char), unicodedata.name(char, 'unnamed'), position)
+            label = ' '.join(part for part in ('U+%04X' % ord(char), unicodedata.name(char, '')) if part)
+            return 'must not contain %s (%s at position %d)' % (kind, label, position)
     return None
 
 
