@@ -8,7 +8,8 @@
 Owns CONNECTION_ARGSPEC (documented by the doc fragment apinizer.apiops.connection), the option
 constraints, the environment variables, resolve_credentials(), client_settings() (the checked
 keyword arguments of an ApinizerClient, from a module's options) and url_secrets() (the userinfo of
-a URL, registered as no_log before the URL is refused).
+a URL, registered as no_log before the URL is refused), token_problem() (a token an HTTP header
+cannot carry fails before any request).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -101,6 +102,21 @@ def resolve_credentials(params, environ, fail):
     return None, None, None, None
 
 
+def token_problem(token):
+    """Why ``token`` cannot be sent as a Bearer token in an HTTP header, or None. Never repeats it.
+
+    Tokens are visible ASCII (RFC 6750's b64token is a subset); anything else is a copy-and-paste
+    accident (a typographic quote, a line break) that the HTTP library would refuse mid-request.
+    """
+    if token is None:
+        return None
+    for position, char in enumerate(token):
+        if not '\x21' <= char <= '\x7e':
+            return ('holds a character an HTTP header cannot carry (U+%04X at position %d): check that the '
+                    'whole token, and nothing else, was copied' % (ord(char), position))
+    return None
+
+
 def url_secrets(url):
     """What a URL carries before its host (user:password@) that must never be printed: the password
     (or, without one, the user part, which may be a token) and the whole userinfo, as written and
@@ -172,7 +188,10 @@ def client_settings(module):
     if not params.get('project'):
         module.fail_json(msg='project is required: set the project option or the '
                              'APINIZER_PROJECT environment variable.')
-    token, username, password, _source = resolve_credentials(params, os.environ, module.fail_json)
+    token, username, password, source = resolve_credentials(params, os.environ, module.fail_json)
+    problem = token_problem(token)
+    if problem:
+        module.fail_json(msg='%s %s' % ('apinizer_token' if source == 'task' else 'APINIZER_TOKEN', problem))
     for secret in (token, password):
         if secret:
             # Env-supplied secrets bypass the argspec's no_log; register them by hand so

@@ -596,14 +596,21 @@ class JwksRun(object):
             try:
                 JwkWriter(self.module, params, item, label=params['name']).apply(decided['actions'], current)
             except ApinizerError as e:
-                done = item['actions'][:-1]  # write() lists an action before sending it
-                if done:
-                    self.record(params['name'], done)
-                failure = e.fail_kwargs()
-                msg = replace_failed_message(params['name'], item['actions'], failure['msg'])
-                failure['msg'] = 'JWK %s failed: %s%s' % (params['name'], msg, self.written())
-                self.module.fail(self.report(), failed_item=params['name'], **failure)
+                self.fail_write(params['name'], item, e.fail_kwargs())
+            except Exception as e:  # pylint: disable=broad-except
+                # Whatever else stops a write (a bug, an answer no parser foresaw), the user must learn
+                # what was already written: the run is changed, and the message says so.
+                self.fail_write(params['name'], item, dict(msg='%s: %s' % (
+                    type(e).__name__, self.module.client.mask('%s' % e))))
             self.record(params['name'], item['actions'])
+
+    def fail_write(self, name, item, failure):
+        done = item['actions'][:-1]  # write() lists an action before sending it
+        if done:
+            self.record(name, done)
+        msg = replace_failed_message(name, item['actions'], failure['msg'])
+        failure['msg'] = 'JWK %s failed: %s%s' % (name, msg, self.written())
+        self.module.fail(self.report(), failed_item=name, **failure)
 
     def record(self, name, actions):
         self.result['changed'] = self.result['changed'] or bool(actions)

@@ -56,6 +56,9 @@ class SetClient(FakeClient):
         self._record('LIST', 'jwks', None)
         return [dict((k, j.get(k)) for k in SUMMARY_FIELDS) for j in self.jwks.values()]
 
+    def mask(self, text, extra=()):
+        return text.replace('unit-test-token-xyz', '********')
+
     def list_credentials(self, project=None):
         if project is not None:
             return self._other('credentials', project)
@@ -333,3 +336,22 @@ def test_a_failed_environment_fails_the_task_naming_the_jwk(run):
     assert result['_failed'] and result['failed_environments'] == ['staging']
     assert result['msg'] == 'JWKs were saved, but deployment failed in: staging: staging is down (create b)'
     assert result['created'] == ['b']
+
+
+@pytest.mark.parametrize('error', [RecursionError('maximum recursion depth exceeded while decoding a JSON array'),
+                                   UnicodeEncodeError('latin-1', 'Bearer unit-test-token-xyz\u2019', 26, 27, 'ordinal not in range(256)')])
+def test_an_unexpected_error_after_writes_reports_them_changed(run, error):
+    # issue 24 L5: a crash after two creations reported changed: false and nothing of what was written.
+    client = SetClient([])
+    real = client.generate_jwk
+
+    def generate(body, project=None, landed=None):
+        if body['name'] == 'c':
+            raise error
+        return real(body, project=project, landed=landed)
+    client.generate_jwk = generate
+    result = run(dict(config=[dict(name=n, curve='P-256') for n in ('a', 'b', 'c')]), client)
+    assert result['_failed'] and result['changed'] is True and result['failed_item'] == 'c'
+    assert result['created'] == ['a', 'b'] and sorted(client.jwks) == ['a', 'b']
+    assert result['msg'].startswith('JWK c failed: %s: ' % type(error).__name__)
+    assert 'Written before it: created a, b.' in result['msg'] and 'unit-test-token-xyz' not in result['_stdout']
