@@ -9,7 +9,7 @@ Owns CONNECTION_ARGSPEC (documented by the doc fragment apinizer.apiops.connecti
 constraints, the environment variables, resolve_credentials(), client_settings() (the checked
 keyword arguments of an ApinizerClient, from a module's options) and url_secrets() (the userinfo of
 a URL, registered as no_log before the URL is refused), token_problem() (a token an HTTP header
-cannot carry fails before any request).
+cannot carry fails before any request) and no_netrc (the requests ``auth`` that keeps ~/.netrc out).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -100,6 +100,17 @@ def resolve_credentials(params, environ, fail):
     fail(msg='No credentials: set apinizer_token (or the APINIZER_TOKEN environment variable), '
              'or apinizer_username and apinizer_password (APINIZER_USERNAME/APINIZER_PASSWORD).')
     return None, None, None, None
+
+
+def no_netrc(request):
+    """requests' ``auth`` for every request of the client: the request as the client built it (its
+    Bearer header, or none for the token exchange).
+
+    Given an ``auth``, requests never reads ``~/.netrc`` (or ``$NETRC``), whose entry for the
+    manager's host would replace the Bearer token with another service's password, and send that
+    password to the manager. The session still trusts the environment for proxies and CA bundles.
+    """
+    return request
 
 
 def token_problem(token):
