@@ -72,7 +72,7 @@ def test_merged_creates_then_noop_is_one_request_and_check_mode_writes_nothing(r
     run, result = converge(run_playbook, emulator, config=ec_items(names))
     assert result['changed'] and result['created'] == names
     assert writes(emulator) == [('POST', '/apiops/projects/demo/jwks/generate')] * 5
-    assert len(requests(emulator)) == 6  # no read-back after a creation
+    assert requests(emulator)[-1] == LIST and len(requests(emulator)) == 7  # one list read-back, for the new ids
     run, result = converge(run_playbook, emulator, config=ec_items(names))
     assert not result['changed'] and result['unchanged'] == names
     assert requests(emulator) == [LIST]
