@@ -38,8 +38,9 @@ _VALIDATION_DEFAULTS = {
 # Likewise for policy-jose-implementation.mdx.
 _IMPLEMENTATION_DEFAULTS = {
     'active': True, 'joseTarget': 'BODY', 'joseTargetVariable': None, 'jwtClaimsClaim': None,
-    'escapeJsonString': False, 'addIssueTime': True, 'addJWTID': True, 'addIssuer': False, 'issuer': None,
-    'addAudience': False, 'audienceList': [], 'addSubject': False, 'subject': None, 'addTypeToHeader': True,
+    'escapeJsonString': False, 'addIssueTime': True, 'addJWTID': True, 'addIssuer': True,
+    'issuer': 'https://issuer.example.com', 'addAudience': True, 'audienceList': ['api://example'],
+    'addSubject': True, 'subject': 'user123', 'addTypeToHeader': True,
     'typeValue': 'JWT', 'addExpirationTime': True, 'expirationTimeValue': 3600, 'expirationTimeUnit': 'SECONDS',
     'additionalClaimMap': {}, 'sign': True, 'signByIssuer': True, 'jwkIdForValidationAndSign': None,
     'encrypt': False, 'encryptByIssuer': True, 'jwkIdForDecryptionAndEncryption': None,
@@ -57,8 +58,8 @@ def _policy(item, resolve, where, n):
                 raise ValueError('a policy of %s gives both %s and %s' % (where, name_field, id_field))
             given[id_field] = resolve(given.pop(name_field))
     ptype = given['type']
-    out = {'type': ptype, 'name': given.pop('name', None) or '%s-%d' % (ptype, n),
-           'description': given.get('description')}
+    # list-policies.mdx shows a description only where a policy has one.
+    out = {'type': ptype, 'name': given.pop('name', None) or '%s-%d' % (ptype, n)}
     if ptype == JOSE_VALIDATION:
         out.update(_VALIDATION_DEFAULTS)
         # A pinned JWK is only used when the issuer's is not: that is what pinning means.
