@@ -105,6 +105,12 @@ def test_delay_fault_makes_a_client_time_out(api):
     api.emulator.add_fault(path='jwks', action='delay', delay=1.0)
     with pytest.raises(requests.exceptions.ReadTimeout):
         api.get(LIST, timeout=0.3)
+    # The server still answers once the delay is over: wait for it, or its log entry would land
+    # in the next test's log on this worker (the shared emulator is reset between tests).
+    deadline = time.monotonic() + 10
+    while not api.emulator.requests() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert [e['fault'] for e in api.emulator.requests()] == ['delay']
 
 
 def test_drop_fault_closes_without_answer(api):
