@@ -102,9 +102,9 @@ def test_delay_fault_then_processes(api):
 
 
 def test_delay_fault_makes_a_client_time_out(api):
-    api.emulator.add_fault(path='jwks', action='delay', delay=1.0)
+    api.emulator.add_fault(path='jwks', action='delay', delay=0.6)
     with pytest.raises(requests.exceptions.ReadTimeout):
-        api.get(LIST, timeout=0.3)
+        api.get(LIST, timeout=0.2)
     # The server still answers once the delay is over: wait for it, or its log entry would land
     # in the next test's log on this worker (the shared emulator is reset between tests).
     deadline = time.monotonic() + 10
