@@ -14,8 +14,8 @@ CURRENT = 'current'
 LEGACY = 'legacy'
 DIALECTS = (CURRENT, LEGACY)
 
-# The one switch: the lead flips it to CURRENT once the client reads current answers.
-DEFAULT_DIALECT = LEGACY
+# The server as the vendor's current reference documents it; the older dialect is opt-in.
+DEFAULT_DIALECT = CURRENT
 
 # Which success member each current page shows ('status' -> "status": "SUCCESS", 'success' ->
 # "success": true). Legacy answers always carry "success": true.
