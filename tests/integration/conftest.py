@@ -5,15 +5,9 @@
 
 Fixtures (see docs/design.md, "The integration harness"):
 
-``emulator``
-    A started ``apinizer_emulator.Emulator`` (plain HTTP, default seed), stopped after the test.
-    It is the server as documented: credential lists carry no assignment fields. A test marked
-    ``@pytest.mark.report_assignments`` gets a server that reports them (validationJwkName /
-    encryptionJwkName), an opt-in that survives ``reset()``; a test that runs in both worlds
-    calls ``emulator.configure(report_assignments=...)`` itself. Likewise Get JWK answers carry no
-    ``use``/``alg`` in the key member unless ``@pytest.mark.report_use_alg`` (or
-    ``configure(report_use_alg=True)``). Override it in a test module (a fixture of the same name)
-    for TLS or custom environments; ``run_playbook`` and ``run_ansible`` then point at that one.
+``emulator`` / ``emu`` (tests/conftest.py)
+    A started emulator per test; override ``emulator`` in a test module (a fixture of the same
+    name) for TLS or custom environments; ``run_playbook`` and ``run_ansible`` then point at it.
 
 ``run_playbook(playbook, extra_vars=None, check=False, diff=False, verbosity=0, env=None,
 tags=None, expect_failure=False, extra_args=None, timeout=300) -> Run``
@@ -45,11 +39,6 @@ CALLBACK_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'callbac
 BIN = os.path.dirname(sys.executable)
 DEFAULT_PROJECT = 'demo'
 DEFAULT_TOKEN = 'emulator-token'
-
-
-def pytest_configure(config):
-    config.addinivalue_line('markers', 'report_assignments: the emulator lists credentials with '
-                                       'validationJwkName/encryptionJwkName (not documented by the vendor)')
 
 
 class Run(object):
@@ -211,29 +200,6 @@ class _Runner(object):
         if args:
             cmd += ['-a', args if isinstance(args, str) else json.dumps(args)]
         return self.run(cmd, env, expect_failure, timeout)
-
-
-@pytest.fixture
-def emulator(request):
-    from apinizer_emulator import Emulator
-    marked = request.node.get_closest_marker
-    emu = Emulator(report_assignments=marked('report_assignments') is not None,
-                   report_use_alg=marked('report_use_alg') is not None)
-    emu.start()
-    try:
-        yield emu
-    finally:
-        emu.stop()
-
-
-@pytest.fixture
-def emu(emulator, request):
-    """The per-test emulator with the test module's SEED (if it has one) merged in and an empty request log."""
-    seed = getattr(request.module, 'SEED', None)
-    if seed:
-        emulator.seed(seed)
-    emulator.clear_requests()
-    return emulator
 
 
 @pytest.fixture

@@ -205,7 +205,7 @@ def test_built_tarball_ships_the_collection_and_nothing_else():
     for forbidden in ('.venv', '.venv-2.16', '.build', '.ansible', '.git', '.ci', 'emulator', 'scripts',
                       'benchmarks', 'extensions', 'pytest.ini', 'requirements-dev.txt', 'context'):
         assert forbidden not in top
-    assert not [n for n in names if n.startswith(('tests/integration', 'tests/contract', 'tests/output'))]
+    assert not [n for n in names if n.startswith(('tests/integration', 'tests/contract', 'tests/inprocess', 'tests/output'))]
     assert not [n for n in names if '__pycache__' in n or n.endswith('.pyc')]
 
 
