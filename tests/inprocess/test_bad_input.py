@@ -15,7 +15,6 @@ the private half on the controller), and the role's ``local`` source generates i
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import json
 
 import pytest
 
@@ -32,7 +31,7 @@ INFO = 'apinizer_jwk_info'
 # case id -> (module, options, words the message must contain (every one, case-insensitive))
 MODULE_CASES = {
     # algorithm vs key type vs curve vs use
-    'alg-vs-key-type': (JWK, dict(key_type='RSA', algorithm='ES256'), ['algorithm']),
+    'alg-vs-key-type': (JWK, dict(key_type='RSA', algorithm='ES256'), ['algorithm', 'allowed: PS256', 'RS256']),
     'alg-vs-curve': (JWK, dict(key_type='EC', curve='P-384', algorithm='ES256'), ['algorithm']),
     'alg-vs-use': (JWK, dict(key_type='RSA', use='encryption', algorithm='RS256'), ['algorithm']),
     'alg-oct-wrap-vs-size': (JWK, dict(key_type='OCT', key_size=128, use='encryption', algorithm='A256KW'),
@@ -46,7 +45,7 @@ MODULE_CASES = {
     'key-type-unknown': (JWK, dict(key_type='DSA'), ['key_type']),
     'use-unknown': (JWK, dict(key_type='EC', use='signing'), ['use']),
     # sizes
-    'rsa-size-1024': (JWK, dict(key_type='RSA', key_size=1024), ['key_size']),
+    'rsa-size-1024': (JWK, dict(key_type='RSA', key_size=1024), ['key_size', 'allowed: 2048, 3072, 4096']),
     'rsa-size-odd': (JWK, dict(key_type='RSA', key_size=2049), ['key_size']),
     'oct-size-512': (JWK, dict(key_type='OCT', key_size=512), ['key_size']),
     'size-for-ec': (JWK, dict(key_type='EC', key_size=2048), ['key_size']),
@@ -59,7 +58,7 @@ MODULE_CASES = {
                                      ['expiration']),
     'salt-for-ec': (JWK, dict(key_type='EC', password_salt_length=8), ['password_salt_length']),
     # JWK documents
-    'jwk-malformed-json': (JWK, dict(source='jwk', jwk='{"kty": "EC", "crv": '), ['jwk', 'json']),
+    'jwk-malformed-json': (JWK, dict(source='jwk', jwk='{"kty": "EC", "crv": '), ['jwk', 'JSON']),
     'jwk-not-an-object': (JWK, dict(source='jwk', jwk='[1, 2]'), ['jwk']),
     'jwk-empty-string': (JWK, dict(source='jwk', jwk=' '), ['jwk']),
     'jwk-kty-unknown': (JWK, dict(source='jwk', jwk={'kty': 'DSA', 'x': EC_X}), ['jwk', 'kty']),
@@ -70,10 +69,10 @@ MODULE_CASES = {
     'jwk-alg-vs-option': (JWK, dict(source='jwk', jwk=dict(EC_JWK, alg='ES256'), algorithm='ES384'),
                           ['algorithm']),
     'jwk-alg-vs-key': (JWK, dict(source='jwk', jwk=EC_JWK, algorithm='RS256'), ['algorithm']),
-    'jwk-set-without-kid': (JWK, dict(source='jwk', jwk=JWK_SET), ['kid']),
+    'jwk-set-without-kid': (JWK, dict(source='jwk', jwk=JWK_SET), ['set kid to one of: a, b']),
     'jwk-set-keys-without-kids': (JWK, dict(source='jwk', jwk=JWK_SET_NO_KIDS), ['kid']),
     'jwk-set-empty': (JWK, dict(source='jwk', jwk={'keys': []}), ['jwk']),
-    'jwk-set-unknown-kid': (JWK, dict(source='jwk', jwk=JWK_SET, kid='zz'), ['kid', 'zz']),
+    'jwk-set-unknown-kid': (JWK, dict(source='jwk', jwk=JWK_SET, kid='zz'), ['kid', 'zz', 'available: a, b']),
     'jwk-unknown-kid': (JWK, dict(source='jwk', jwk=dict(EC_JWK, kid='a'), kid='zz'), ['kid', 'zz']),
     # missing source options, for each source
     'jwk-source-without-jwk': (JWK, dict(source='jwk'), ['jwk']),
@@ -83,6 +82,16 @@ MODULE_CASES = {
                              ['url_read_timeout']),
     'certificate-source-without-certificate': (JWK, dict(source='certificate', environment='production',
                                                          algorithm='RS256'), ['certificate_name']),
+    'certificate-source-without-anything': (JWK, dict(source='certificate', use='signature'),
+                                            ['certificate_name', 'environment', 'algorithm']),
+    'keystore-source-without-use': (JWK, dict(source='keystore', keystore_name='demo-keystore', alias='demo',
+                                              environment='production', algorithm='RS256'),
+                                    ['use is required', 'signature, encryption']),
+    'kid-for-certificate-source': (JWK, dict(source='certificate', certificate_name='demo-cert',
+                                             environment='production', use='signature', algorithm='RS256',
+                                             kid='my-kid'),
+                                   ["kid does not apply to source 'certificate' (it applies to source: generate, jwk, url)"]),
+    'url-for-generate-source': (JWK, dict(key_type='EC', url='https://example.com/jwks'), ['url']),
     'certificate-source-without-environment': (JWK, dict(source='certificate', certificate_name='demo-cert',
                                                          algorithm='RS256'), ['environment']),
     'certificate-source-without-algorithm': (JWK, dict(source='certificate', certificate_name='demo-cert',
@@ -113,7 +122,8 @@ MODULE_CASES = {
     'url-with-userinfo': (INFO, dict(apinizer_url='http://admin:url-secret-0123456789@127.0.0.1:1'),
                           ['apinizer_url', 'user name or password']),
     # credentials
-    'purpose-unknown': (CRED, dict(username='api-user', purpose='signing', jwk_name='seed-ec'), ['purpose']),
+    'purpose-unknown': (CRED, dict(username='api-user', purpose='signing', jwk_name='seed-ec'),
+                        ['purpose', 'validation, encryption']),
     'purpose-missing': (CRED, dict(username='api-user', jwk_name='seed-ec'), ['purpose']),
     'assign-without-jwk-name': (CRED, dict(username='api-user', purpose='validation'), ['jwk_name']),
     'assign-without-username': (CRED, dict(purpose='validation', jwk_name='seed-ec'), ['username']),
