@@ -186,6 +186,7 @@ def test_reported_assignments_keep_what_an_unlisted_credential_uses():
     jwks = [gen('20240101T000000Z'), gen('20250101T000000Z'), gen('20260101T000000Z')]
     p = plan(jwks, reported=True, assigned={'partner-app': 'sig-20240101T000000Z'})
     assert p['kept_in_use'] == ['sig-20240101T000000Z'] and p['retire'] == ['sig-20250101T000000Z']
+    assert p['assignments_reported'] is True and plan(jwks)['assignments_reported'] is False
     assert p['retained'] == ['sig-' + NOW, 'sig-20260101T000000Z', 'sig-20240101T000000Z']
 
 
