@@ -31,16 +31,13 @@ from ansible_collections.apinizer.apiops.plugins.module_utils.key_file import (
     read_bytes,
     write_atomically,
 )
+from ansible_collections.apinizer.apiops.plugins.plugin_utils.jwk_rotation_plan import copy_path  # noqa: F401
 
 NONE, HOLDING, PUT = 'none', 'holding', 'put'
 
 
 class Refused(Exception):
     """The role must not go on: the message says why and what to do; nothing was changed."""
-
-
-def copy_path(path, name):
-    return '%s.%s' % (path, name)
 
 
 def _what(found, data):

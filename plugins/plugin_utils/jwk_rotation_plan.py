@@ -23,6 +23,8 @@ __metaclass__ = type
 import datetime
 import re
 
+from ansible.module_utils.parsing.convert_bool import boolean
+
 MARK = 'managed by apinizer.apiops.jwk_rotation'
 STAMP = '%Y%m%dT%H%M%SZ'
 ISO = '%Y-%m-%dT%H:%M:%SZ'
@@ -33,6 +35,11 @@ SHARED_PROJECT = 'admin'
 NOT_REPORTED = 'unknown (the server does not report which JWK a credential uses)'
 
 
+def copy_path(path, name):
+    """Where the private key of generation ``name`` is kept (source local)."""
+    return '%s.%s' % (path, name)
+
+
 class PlanError(ValueError):
     """Settings the plan cannot be made from (the callers validated them; this is a bug guard)."""
 
@@ -41,11 +48,9 @@ def _text(value):
     return '' if value is None else str(value)
 
 
-def _flag(value):
-    """A role flag: older cores template a bool inside a dict to the string 'False'."""
-    if isinstance(value, bool):
-        return value
-    return _text(value).strip().lower() in ('1', 'true', 'yes', 'on', 'y', 't')
+def flag(value):
+    """A role flag, however it arrives (older cores template a bool inside a dict to 'False')."""
+    return boolean(value or False, strict=False)
 
 
 # ---- the record in a generation's description ------------------------------------------------
@@ -200,7 +205,7 @@ class Planner(object):
         self.max_age = seconds(settings.get('max_age', '90d'))
         self.stage_ahead = seconds(settings.get('stage_ahead'))
         self.keep = int(settings.get('keep', 1))
-        self.reported = _flag(view.get('assignments_reported'))
+        self.reported = flag(view.get('assignments_reported'))
         # Fail closed: a project that is not known not to be admin may be admin.
         project = settings.get('project', '')
         self.shared = project is None or _text(project).strip().lower() == SHARED_PROJECT
@@ -224,7 +229,7 @@ class Planner(object):
                      'shared_project': self.shared, 'policies_checked': isinstance(pinned, dict)}
 
     def flag(self, name):
-        return _flag(self.s.get(name))
+        return flag(self.s.get(name))
 
     def state(self, gen):
         return gen['record']['state']
@@ -483,7 +488,7 @@ def for_run(plan, check_mode, settings, key_file=None, phase='decide'):
     plan['key_file_due'] = bool(key_file) and bool(key_file.get('status') == 'put' or key_file.get('fix_mode')
                                                    or plan['reconcile'])
     plan['prune'] = bool(plan['retire'])
-    plan['retire_files'] = ['%s.%s' % (settings['private_key_path'], n) for n in plan['retire']] if local else []
+    plan['retire_files'] = [copy_path(settings['private_key_path'], n) for n in plan['retire']] if local else []
     plan['writes'] = bool(plan['stage'] or plan['switching'] or plan['prune'] or plan['reconcile']
                           or plan['key_file_due'])
     plan['summary'] = summary(plan)

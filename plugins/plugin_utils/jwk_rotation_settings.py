@@ -20,7 +20,7 @@ __metaclass__ = type
 
 from ansible_collections.apinizer.apiops.plugins.filter.jwk_param_errors import jwk_param_errors
 from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_defaults import resolve_generate
-from ansible_collections.apinizer.apiops.plugins.plugin_utils.jwk_rotation_plan import seconds
+from ansible_collections.apinizer.apiops.plugins.plugin_utils.jwk_rotation_plan import flag, seconds
 
 PREFIX = 'jwk_rotation_'
 GROUP = 'group/apinizer.apiops.apinizer'
@@ -44,12 +44,6 @@ FLAGS = ('force', 'rollback', 'revoke', 'exclusive')
 
 def _given(value):
     return value is not None and value != ''
-
-
-def _flag(value):
-    if isinstance(value, bool):
-        return value
-    return str(value).strip().lower() in ('1', 'true', 'yes', 'on', 'y', 't')
 
 
 def role_settings(variables, project=None):
@@ -85,7 +79,7 @@ def role_settings(variables, project=None):
     source = variables.get('source') or 'generate'
     if source == 'local' and not _given(variables.get('private_key_path')):
         errors.append('jwk_rotation_private_key_path is required with jwk_rotation_source local.')
-    flags = dict((name, _flag(variables.get(name) or False)) for name in FLAGS)
+    flags = dict((name, flag(variables.get(name))) for name in FLAGS)
     if flags['rollback'] and flags['revoke']:
         errors.append('jwk_rotation_rollback and jwk_rotation_revoke cannot both be true.')
     if errors:

@@ -248,3 +248,13 @@ def test_result_sets_the_fact_and_the_stats_for_awx():
     value = result['ansible_facts']['jwk_rotation_result']
     assert value['thumbprint'] == 'tp' and value['jwk_set'] == {'keys': [1]} and value['switched'] == BOTH
     assert result['ansible_stats'] == {'data': {'jwk_rotation_result': value}, 'per_host': False, 'aggregate': True}
+
+
+def test_the_action_reads_exactly_the_documented_role_variables():
+    """VARIABLES is the one list the action reads; meta/argument_specs.yml documents each one."""
+    import yaml
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(step_plugin.__file__))))
+    with open(os.path.join(root, 'roles', 'jwk_rotation', 'meta', 'argument_specs.yml')) as handle:
+        options = yaml.safe_load(handle)['argument_specs']['main']['options']
+    assert sorted('jwk_rotation_' + name for name in step_plugin.VARIABLES) == sorted(
+        name for name in options if name != 'jwk_rotation_jwks_path')
