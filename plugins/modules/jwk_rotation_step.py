@@ -76,8 +76,8 @@ attributes:
   platform:
     platforms: all
 notes:
-  - Runs on the controller. With C(jwk_rotation_source=local) the role needs C(connection: local):
-    the key files are read and written by the controller process.
+  - Runs on the controller. With C(jwk_rotation_source=local) the role needs C(connection=local),
+    since the key files are read and written by the controller process.
 seealso:
   - role: apinizer.apiops.jwk_rotation
 '''
