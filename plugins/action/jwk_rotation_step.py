@@ -20,6 +20,11 @@ import os
 
 from ansible.plugins.action import ActionBase
 
+try:
+    from ansible.plugins.action import VariableLayer
+except ImportError:  # ansible-core before 2.20 injects ansible_facts as variables
+    VariableLayer = None
+
 from ansible_collections.apinizer.apiops.plugins.plugin_utils import jwk_rotation_key_file as key_file
 from ansible_collections.apinizer.apiops.plugins.plugin_utils.jwk_rotation_plan import (
     PlanError,
@@ -65,8 +70,17 @@ class ActionModule(ActionBase):
             result.update(getattr(self, 'step_' + step)(args))
         except (key_file.Refused, PlanError) as exc:
             result.update(failed=True, msg=str(exc))
+        if 'ansible_facts' in result:
+            self.set_variables(result['ansible_facts'])
         result.setdefault('changed', False)
         return result
+
+    def set_variables(self, facts):
+        """The facts become variables of the host as set_fact makes them: newer cores deprecate
+        reading an injected ansible_facts entry as a top-level variable."""
+        if VariableLayer is not None:
+            self.register_host_variables({}, VariableLayer.CACHEABLE_FACT)
+            self.register_host_variables(facts, VariableLayer.EPHEMERAL_FACT)
 
     # -- what the steps read -----------------------------------------------------------------------
 

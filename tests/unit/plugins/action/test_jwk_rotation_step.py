@@ -80,7 +80,14 @@ def environment(monkeypatch):
 def run(step, check_mode=False, role_vars=None, module_defaults=None, transport='local', environment=None, **args):
     task = Task(dict(args, step=step), check_mode, module_defaults, environment)
     action = step_plugin.ActionModule(task, Connection(transport), None, None, Templar(), None)
-    return action.run(task_vars=dict(ROLE_VARS, **(role_vars or {})))
+    registered = []
+    # ansible-core 2.20+: the variables are registered with the running task (none here).
+    action.register_host_variables = lambda variables, layer: registered.append((variables, layer))
+    result = action.run(task_vars=dict(ROLE_VARS, **(role_vars or {})))
+    if step_plugin.VariableLayer is not None and 'ansible_facts' in result:
+        assert registered == [({}, step_plugin.VariableLayer.CACHEABLE_FACT),
+                              (result['ansible_facts'], step_plugin.VariableLayer.EPHEMERAL_FACT)]
+    return result
 
 
 def gen(stamp, **fields):
