@@ -70,11 +70,13 @@ options:
 attributes:
   check_mode:
     support: full
-    description: Follows the task's check mode however it was set; V(key_file) writes nothing.
+    description:
+      - Follows the task's check mode however it was set (C(--check), or on the role, a block or
+        C(include_role)'s C(apply)); V(key_file) writes nothing.
   diff_mode:
     support: none
-  platform:
-    platforms: all
+    description:
+      - The role's modules show their own differences.
 notes:
   - Runs on the controller. With C(jwk_rotation_source=local) the role needs C(connection=local),
     since the key files are read and written by the controller process.

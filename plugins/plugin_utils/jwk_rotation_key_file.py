@@ -31,7 +31,7 @@ from ansible_collections.apinizer.apiops.plugins.module_utils.key_file import (
     read_bytes,
     write_atomically,
 )
-from ansible_collections.apinizer.apiops.plugins.plugin_utils.jwk_rotation_plan import copy_path  # noqa: F401
+from ansible_collections.apinizer.apiops.plugins.plugin_utils.jwk_rotation_plan import copy_path
 
 NONE, HOLDING, PUT = 'none', 'holding', 'put'
 
