@@ -9,7 +9,7 @@ __metaclass__ = type
 DOCUMENTATION = r'''
 name: jwk_rotation_plan
 short_description: The plan of one run of the jwk_rotation role, from the lists it read
-version_added: 1.0.0
+version_added: 1.1.0
 author:
   - apinizer.apiops contributors
 description:

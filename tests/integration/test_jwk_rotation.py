@@ -258,9 +258,10 @@ def test_first_rotation_puts_each_credential_once_then_rerun_only_reads(emulator
     second = rerun_is_a_no_op(emulator, run_playbook, play(jwk_rotation_jwks_path=str(jwks_path)))
     assert result_of(second)['rotated'] is False and result_of(second)['active'] == active
     assert result_of(second)['switched'] == []
-    # Two lists, then the public key of the one retained generation for the JWKS.
+    # Two lists, then the public key of the one retained generation for the JWKS (apinizer_jwk_info:
+    # the list, and the export, where no private member crosses the wire).
     assert api(emulator) == [('GET', PROJECT + '/jwks/'), ('GET', PROJECT + '/credentials/'),
-                             ('GET', PROJECT + '/jwks/%s/' % active)]
+                             ('GET', PROJECT + '/jwks/'), ('GET', PROJECT + '/jwks/%s/export-file/' % active)]
     assert skipped(second) == ['apinizer.apiops.jwk_rotation : Carry out the plan']
 
 
