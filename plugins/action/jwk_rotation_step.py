@@ -148,9 +148,10 @@ class ActionModule(ActionBase):
         return dict(msg='settings checked', check_mode=self.check_mode)
 
     def step_connection(self, args):
-        """The role's entry for group/apinizer.apiops.apinizer (the role's task sets no_log: it
-        carries the token or password)."""
-        return dict(ansible_facts={'__jwk_rotation_connection': self.settings()[2]})
+        """The role's entry for group/apinizer.apiops.apinizer, returned to be registered, never a
+        fact: it carries the token or password, and a fact may be cached on disk (the role's task
+        is no_log, and the role forgets the registered value when it ends)."""
+        return dict(connection=self.settings()[2])
 
     def step_plan(self, args):
         settings, errors, _entry = self.settings()

@@ -21,10 +21,11 @@ description:
     reads the role's C(jwk_rotation_*) variables of the task; the role calls it, and its options
     and results may change with the role. Playbooks should use the role.
   - V(settings) checks every role variable before the first request and fails naming them.
-  - V(connection) sets the fact C(__jwk_rotation_connection), the role's entry for
-    C(group/apinizer.apiops.apinizer) in C(module_defaults) - the play's entry for that group, with
-    each C(jwk_rotation_apinizer_*) variable that is set over it. It carries the token or password,
-    so the role's task is C(no_log).
+  - V(connection) returns RV(connection), the role's entry for C(group/apinizer.apiops.apinizer) in
+    C(module_defaults) - the play's entry for that group, with each C(jwk_rotation_apinizer_*)
+    variable that is set over it. It carries the token or password, so it is returned to be
+    registered, never set as a fact (a fact cache could keep it on disk); the role's task is
+    C(no_log) and the role forgets the registered value when it ends.
   - V(plan) and V(reconcile) set the fact C(__jwk_rotation_plan) from the two lists (filter
     P(apinizer.apiops.jwk_rotation_plan#filter) for the rules), fail before any write when the plan
     cannot be carried out, and warn (kept unverified, expiring, JWKs left alone, policies on an old
@@ -95,8 +96,12 @@ msg:
   description: What the step did; for V(plan) and V(reconcile), the lines of the plan.
   returned: always
   type: raw
+connection:
+  description: The role's C(module_defaults) entry for C(group/apinizer.apiops.apinizer).
+  returned: V(connection)
+  type: dict
 ansible_facts:
-  description: C(__jwk_rotation_connection), C(__jwk_rotation_plan) or C(jwk_rotation_result).
-  returned: V(connection), V(plan), V(reconcile), V(result)
+  description: C(__jwk_rotation_plan) or C(jwk_rotation_result).
+  returned: V(plan), V(reconcile), V(result)
   type: dict
 '''
