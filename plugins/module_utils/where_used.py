@@ -77,7 +77,7 @@ class _PolicyReader(object):
         return UnexpectedAnswer(detail, method=self.method, path=self.path)
 
     def read(self, proxy):
-        self.holder(proxy, PROXY_LEVEL, 'the proxy level')
+        self.holder(proxy, PROXY_LEVEL, '')
         endpoints = proxy.get('endpointList')
         if endpoints is None:
             self.possible.append(_possible(self.api_proxy, ALL_ENDPOINTS, None, None, None, None,
@@ -88,11 +88,11 @@ class _PolicyReader(object):
         for index, endpoint in enumerate(endpoints):
             if not isinstance(endpoint, dict):
                 raise self.bad('endpointList[%d] is a %s, not an object' % (index, type(endpoint).__name__))
-            self.holder(endpoint, _endpoint_label(endpoint, index), 'endpointList[%d]' % index)
+            self.holder(endpoint, _endpoint_label(endpoint, index), 'endpointList[%d].' % index)
         return self
 
-    def holder(self, holder, endpoint, where):
-        """The three pipelines of the proxy level or of one endpoint."""
+    def holder(self, holder, endpoint, prefix):
+        """The three pipelines of the proxy level or of one endpoint (``prefix`` locates it in errors)."""
         for pipeline, member in PIPELINES:
             policies = holder.get(member)
             if policies is None:
@@ -101,9 +101,9 @@ class _PolicyReader(object):
                                                'the answer does not show this pipeline (%s)' % member))
                 continue
             if not isinstance(policies, list):
-                raise self.bad('%s of %s is a %s, not a list' % (member, where, type(policies).__name__))
+                raise self.bad('%s%s is a %s, not a list' % (prefix, member, type(policies).__name__))
             for index, policy in enumerate(policies):
-                self.policy(policy, endpoint, pipeline, '%s.%s[%d]' % (where, member, index), index)
+                self.policy(policy, endpoint, pipeline, '%s%s[%d]' % (prefix, member, index), index)
 
     def policy(self, policy, endpoint, pipeline, where, index):
         if not isinstance(policy, dict):
