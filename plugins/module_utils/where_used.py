@@ -6,7 +6,7 @@
 """Where a JWK is used: the policies that pin it by id, and the credentials that use it by name.
 
 Owns what the collection concludes from the policies of a project's API proxies
-(docs/api-contract.md, "Where a JWK is used"):
+(docs/rotation.md, "Where a JWK is used"):
 
 - a **pin**: a policy that shows a JWK id in ``jwkIdForValidationAndSign`` or
   ``jwkIdForDecryptionAndEncryption`` (policy-jose-validation.mdx, policy-jose-implementation.mdx),

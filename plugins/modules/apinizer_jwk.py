@@ -262,7 +262,7 @@ notes:
     needs Get JWK. O(return_private_key=true) always reads Get JWK.
   - B(What the server does not show.) The vendor's Get JWK page documents the key members without
     C(use) or C(alg), and its OpenAPI spec documents a Get JWK answer without any key member. What the
-    server does not show is never a difference and never a reason to replace the key: the module warns
+    server does not show is never a difference and never a reason to replace the key. The module warns
     that it could not compare it and lists the option in RV(unverified) (V(jwk) for the key material or
     its private part); it never reports a silent match. C(use) and C(alg) inside a JWK given in O(jwk)
     are not options and are not warned about, since that key is compared by its thumbprint. A server

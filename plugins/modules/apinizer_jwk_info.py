@@ -63,12 +63,12 @@ notes:
     C(jwkIdForValidationAndSign) or C(jwkIdForDecryptionAndEncryption) pins that JWK, whatever its
     C(*ByIssuer) flags say. A JOSE policy (C(policy-jose-validation), C(policy-jose-implementation)) whose
     answer does not show those fields (the server may simplify the list), and a pipeline or endpoint list the
-    answer leaves out, may pin any JWK of the project: it is listed in RV(jwks[].usage.possible) of every JWK.
+    answer leaves out, may pin any JWK of the project, and is listed in RV(jwks[].usage.possible) of every JWK.
     Credentials are listed when the server reports which JWK each credential uses (the documented API does
     not).
   - B(What O(usage) cannot show.) Global policies (the API lists them without their settings), policy groups
     (shown without their policies) and connections. RV(jwks[].usage.unchecked) names them, and
-    RV(jwks[].usage.complete) is V(false): an empty RV(jwks[].usage.policies) means that no API proxy policy
+    RV(jwks[].usage.complete) is V(false). An empty RV(jwks[].usage.policies) means that no API proxy policy
     pins the JWK, not that nothing uses it.
   - Symmetric (C(oct)) keys have no public part. They appear in RV(jwks) with their
     metadata and thumbprint, their RV(jwks[].public_jwk) carries no key value, and they are
