@@ -46,6 +46,10 @@ NOT_SHOWN = (
     'connections and other settings outside API proxy policies: the documented API does not show which JWK '
     'they use',
 )
+# A JWK of this project may be used from every project (credentials: the vendor's Set JWK pages).
+ADMIN_PROJECT = 'admin'
+OTHER_PROJECTS = ('API proxies of other projects: a JWK of project admin may be used from any project, and only '
+                  "this project's API proxies are read")
 NO_ID = ('the server reports no id for this JWK, and policies pin a JWK by its id: the policies that pin '
          'it could not be checked')
 NOT_CHECKED = ('not checked: the server reports no id for it, and policies pin a JWK by its id, so the policies '
@@ -227,6 +231,8 @@ class WhereUsed(object):
 
     def unchecked(self, name):
         reasons = [] if self.checked(name) else [NO_ID]
+        if self.client.project == ADMIN_PROJECT:
+            reasons.append(OTHER_PROJECTS)
         return reasons + list(NOT_SHOWN)
 
     def policy_view(self, name):

@@ -314,6 +314,14 @@ def test_what_the_api_cannot_show_is_always_reported():
         'global policies', 'policy groups', 'connections and other settings outside API proxy policies']
 
 
+def test_in_the_admin_project_other_projects_are_reported_unchecked():
+    client = ProxyClient({})
+    client.project = 'admin'
+    where = WhereUsed(client, SUMMARIES).read()
+    assert where.unchecked('k1') == [where_used.OTHER_PROJECTS] + list(NOT_SHOWN)
+    assert where.blocking('k1') == []  # reported, like what the API cannot show; not a reference
+
+
 def test_describe_names_proxy_endpoint_pipeline_policy_type_and_field():
     ref = dict(api_proxy='orders', endpoint='POST /orders', pipeline='response', policy='jose-sign',
                type='policy-jose-implementation', field='jwkIdForValidationAndSign')
