@@ -5,7 +5,7 @@
 
 """The guard before a JWK is deleted or replaced: a policy that pins it must not break unnoticed.
 
-Owns, for apinizer_jwk and apinizer_jwks alike, the ``delete_referenced`` option, the decision
+Owns, for apinizer_jwk and apinizer_jwks alike, the ``delete_referenced`` option (its spec), the decision
 (refuse before any write, or proceed and warn) and its messages. The server does not refuse to
 delete a pinned JWK (delete-jwk.mdx), and a JWK created again gets a new id, so a policy that pins
 it stays broken for good; credentials use a JWK by name and work again once it exists, so they are
@@ -18,7 +18,11 @@ __metaclass__ = type
 
 from ansible_collections.apinizer.apiops.plugins.module_utils.where_used import WhereUsed
 
-DELETE_REFERENCED_OPTION = dict(type='bool', default=False)
+
+def delete_referenced_option():
+    """The argument spec of ``delete_referenced`` (a fresh dict: AnsibleModule may annotate it)."""
+    return dict(type='bool', default=False)
+
 
 _WHY = ('The server does not refuse to delete a pinned JWK, and a JWK created again gets a new id, so a policy '
         'that pins it stays broken for good.')

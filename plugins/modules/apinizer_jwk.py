@@ -573,7 +573,7 @@ from ansible_collections.apinizer.apiops.plugins.module_utils.apinizer_module im
 # The unit tests patch module.ApinizerClient.from_module: the name stays importable from here.
 from ansible_collections.apinizer.apiops.plugins.module_utils.client import ApinizerClient  # noqa: F401 pylint: disable=unused-import
 from ansible_collections.apinizer.apiops.plugins.module_utils.errors import ApinizerError
-from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_guard import DELETE_REFERENCED_OPTION, check as check_deletions
+from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_guard import check as check_deletions, delete_referenced_option
 from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_converge import (
     JwkWriter,
     left_alone_warning,
@@ -600,7 +600,7 @@ def argument_spec():
         state=dict(type='str', choices=['present', 'absent'], default='present'),
         fail_on_deploy_error=dict(type='bool', default=True),
         return_private_key=dict(type='bool', default=False, no_log=False),
-        delete_referenced=DELETE_REFERENCED_OPTION,
+        delete_referenced=delete_referenced_option(),
     )
     return spec
 

@@ -404,7 +404,7 @@ from ansible_collections.apinizer.apiops.plugins.module_utils.apinizer_module im
 from ansible_collections.apinizer.apiops.plugins.module_utils.client import ApinizerClient  # noqa: F401 pylint: disable=unused-import
 from ansible_collections.apinizer.apiops.plugins.module_utils.credentials import assignments_reported
 from ansible_collections.apinizer.apiops.plugins.module_utils.errors import ApinizerError
-from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_guard import DELETE_REFERENCED_OPTION, check as check_deletions
+from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_guard import check as check_deletions, delete_referenced_option
 from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_converge import (
     JwkWriter,
     config_entry,
@@ -435,7 +435,7 @@ def argument_spec():
                    mutually_exclusive=[['prefix', 'regex']], required_one_of=[['prefix', 'regex']]),
         exclusive=dict(type='bool', default=False),
         fail_on_deploy_error=dict(type='bool', default=True),
-        delete_referenced=DELETE_REFERENCED_OPTION,
+        delete_referenced=delete_referenced_option(),
     )
 
 
