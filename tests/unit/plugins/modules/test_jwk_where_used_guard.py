@@ -191,6 +191,14 @@ def test_deleted_and_replaced_are_guarded_and_every_refusal_is_named_at_once(jwk
     assert result['msg'].startswith('JWK k1 would be deleted and created again (under a new id)')
 
 
+def test_merged_with_an_item_that_regenerates_is_guarded_too(jwks):
+    client = SetClient([k1()], proxies=PINNED)
+    result = jwks(dict(config=[dict(name='k1', key_type='RSA', regenerate='always')]), client)
+    assert result['_failed'] and client.writes == []
+    assert result['msg'].startswith('JWK k1 would be deleted and created again (under a new id), but it is '
+                                    'pinned by %s.' % NAMED)
+
+
 def test_jwks_that_deletes_nothing_reads_no_policy(jwks):
     client = SetClient([k1()], proxies=PINNED)
     result = jwks(dict(state='replaced', config=[dict(name='k1', key_type='RSA', kid='k1-kid'),
