@@ -3,6 +3,9 @@
 # SPDX-License-Identifier: GPL-3.0-or-later
 """Apinizer Management API emulator (test infrastructure, not shipped with the collection)."""
 
-from .server import ApiError, Emulator, default_seed
+from .dialects import DEFAULT_DIALECT, DIALECTS
+from .emulator import Emulator
+from .errors import ApiError
+from .state import default_seed
 
-__all__ = ['ApiError', 'Emulator', 'default_seed']
+__all__ = ['ApiError', 'DEFAULT_DIALECT', 'DIALECTS', 'Emulator', 'default_seed']

@@ -9,7 +9,9 @@ import signal
 import sys
 import threading
 
-from .server import DEFAULT_TOKEN, Emulator, main_url_env
+from .dialects import DEFAULT_DIALECT, DIALECTS
+from .emulator import Emulator, main_url_env
+from .state import DEFAULT_TOKEN
 
 
 def parse_args(argv=None):
@@ -31,6 +33,9 @@ def parse_args(argv=None):
     parser.add_argument('--report-use-alg', action='store_true',
                         help='Get JWK answers carry use/alg inside the key member (not documented by the '
                              'vendor; off by default)')
+    parser.add_argument('--dialect', choices=DIALECTS, default=DEFAULT_DIALECT,
+                        help='answer as the vendor\'s current reference or as the older one (default %s)'
+                             % DEFAULT_DIALECT)
     parser.add_argument('--verbose', action='store_true', help='log every request to stderr')
     return parser.parse_args(argv)
 
@@ -49,7 +54,8 @@ def main(argv=None):
     envs = [e.strip() for e in args.environments.split(',') if e.strip()]
     emu = Emulator(token=args.token, environments=envs, tls_dir=args.tls_dir, seed=args.seed, users=users,
                    project=args.project, host=args.host, port=args.port, verbose=args.verbose,
-                   report_assignments=args.report_assignments, report_use_alg=args.report_use_alg)
+                   report_assignments=args.report_assignments, report_use_alg=args.report_use_alg,
+                   dialect=args.dialect)
     emu.start()
     stop = threading.Event()
     for sig in (signal.SIGTERM, signal.SIGINT):

@@ -4,19 +4,23 @@
 """Injected faults: the fault spec, and what each kind does to an answer.
 
 Two families (see emulator/README.md, "Faults"):
-- answers that replace the server's (status, drop, redirect, success_false, oversized): the request
-  is processed first only with ``apply: true``;
+- answers that replace the server's (status, drop, redirect, success_false, oversized, raw,
+  refused): the request is processed first only with ``apply: true``;
 - answers that rewrite or slow the server's real answer (no_result_list, result_list_not_list,
-  items_not_objects, other_name, echo, drip): the request is always processed.
-``delay`` sleeps, then processes the request normally.
+  items_not_objects, other_name, result_count, echo, drip): the request is always processed.
+``delay`` sleeps, then processes the request normally. Every answer a fault writes is in the
+active dialect's words (``dialect`` arguments below).
 """
 
 import json
 import re
 from urllib.parse import parse_qs
 
-REPLACING = ('status', 'drop', 'redirect', 'success_false', 'oversized')
-TRANSFORMING = ('no_result_list', 'result_list_not_list', 'items_not_objects', 'other_name', 'echo', 'drip')
+from . import dialects
+
+REPLACING = ('status', 'drop', 'redirect', 'success_false', 'oversized', 'raw', 'refused')
+TRANSFORMING = ('no_result_list', 'result_list_not_list', 'items_not_objects', 'other_name', 'result_count',
+                'echo', 'drip')
 ACTIONS = ('delay',) + REPLACING + TRANSFORMING
 
 # Accepted with every action, as before the hostile kinds existed (ignored where they do not apply).
@@ -26,7 +30,7 @@ LEGACY_OPTIONS = ('method', 'path', 'action', 'status', 'retry_after', 'retry_af
 ACTION_OPTIONS = {
     'location': ('redirect',),
     'with_error': ('success_false',),
-    'value': ('result_list_not_list', 'items_not_objects'),
+    'value': ('result_list_not_list', 'items_not_objects', 'result_count'),
     'name': ('other_name',),
     'interval': ('drip',),
     'size': ('oversized',),
@@ -34,8 +38,12 @@ ACTION_OPTIONS = {
     'echo_chars': ('status', 'echo'),
     'error': ('status',),
     'error_description': ('status',),
+    'message': ('status', 'refused', 'success_false'),
+    'body': ('raw',),
+    'content_type': ('raw',),
 }
 REDIRECT_STATUSES = (301, 302, 303, 307, 308)
+DEFAULT_STATUS = {'redirect': 307, 'raw': 400, 'refused': 400}
 ECHO_MODES = ('whole', 'truncated')
 DEFAULT_OVERSIZE = 17 * 1024 * 1024   # just over the 16 MiB a client must refuse
 NOT_GIVEN = object()
@@ -56,7 +64,7 @@ def make_fault(spec):
         if option in spec and action not in actions:
             raise ValueError('%s applies only to action %s' % (option, ' or '.join(actions)))
     fault = {'method': str(spec.get('method', '*')).upper(), 'path': spec.get('path', '.*'), 'action': action,
-             'status': int(spec.get('status', 307 if action == 'redirect' else 503)),
+             'status': int(spec.get('status', DEFAULT_STATUS.get(action, 503))),
              'retry_after': spec.get('retry_after'), 'retry_after_in': spec.get('retry_after_in', 'header'),
              'delay': float(spec.get('delay', 0) or 0), 'count': spec.get('count', 1),
              'apply': bool(spec.get('apply', False)), 'echo': _echo_mode(spec, action)}
@@ -93,12 +101,25 @@ def _action_options(spec, action, fault):
         out['location'] = location
     elif action == 'success_false':
         out['with_error'] = _bool(spec, 'with_error', False)
-    elif action in ('result_list_not_list', 'items_not_objects'):
+        out.update(_message(spec))
+    elif action in ('result_list_not_list', 'items_not_objects', 'result_count'):
         value = spec.get('value', NOT_GIVEN)
         if action == 'items_not_objects' and value is not NOT_GIVEN and not isinstance(value, list):
             raise ValueError('value of items_not_objects is the list that replaces resultList')
+        if action == 'result_count' and value not in (NOT_GIVEN, None) and (
+                isinstance(value, bool) or not isinstance(value, int)):
+            raise ValueError('value of result_count is an integer (or null to leave resultCount out)')
         if value is not NOT_GIVEN:
             out['value'] = value
+    elif action == 'raw':
+        body = spec.get('body', '')
+        out['body'] = body
+        content_type = spec.get('content_type', 'application/json')
+        if not isinstance(content_type, str) or not content_type:
+            raise ValueError('content_type must be a non-empty string')
+        out['content_type'] = content_type
+    elif action == 'refused':
+        out.update(_message(spec))
     elif action == 'other_name':
         name = spec.get('name')
         if name is not None and (not isinstance(name, str) or not name):
@@ -110,8 +131,9 @@ def _action_options(spec, action, fault):
             raise ValueError('interval must be a positive number of seconds')
     elif action == 'oversized':
         out['size'] = int(spec.get('size', DEFAULT_OVERSIZE))
-        if out['size'] < len(oversized_prefix()) + 2:
-            raise ValueError('size must be at least %d bytes' % (len(oversized_prefix()) + 2))
+        smallest = max(len(oversized_prefix(d)) for d in dialects.DIALECTS) + 2
+        if out['size'] < smallest:
+            raise ValueError('size must be at least %d bytes' % smallest)
         out['length_header'] = _bool(spec, 'length_header', True)
     elif action == 'status':
         for key in ('error', 'error_description'):
@@ -119,11 +141,23 @@ def _action_options(spec, action, fault):
                 if not isinstance(spec[key], str) or not spec[key]:
                     raise ValueError('%s must be a non-empty string' % key)
                 out[key] = spec[key]
+        if 'message' in spec and 'error_description' in spec:
+            raise ValueError('message and error_description name the same text: give one')
+        out.update(_message(spec))
     if fault['echo']:
         out['echo_chars'] = int(spec.get('echo_chars', 100))
         if out['echo_chars'] < 1:
             raise ValueError('echo_chars must be at least 1')
     return out
+
+
+def _message(spec):
+    """The error text a fault answers with (resultMessage or error_description), when given."""
+    if 'message' not in spec:
+        return {}
+    if not isinstance(spec['message'], str) or not spec['message']:
+        raise ValueError('message must be a non-empty string')
+    return {'message': spec['message']}
 
 
 def _bool(spec, key, default):
@@ -185,23 +219,40 @@ def echo_text(fault, request):
     return '%s %s: %s' % (request['method'], request['path'], ', '.join(parts) or '(no secret in the request)')
 
 
-def error_body(fault, status, error, request):
-    """The error answer of a status fault, with the echo when asked for."""
-    body = {'error': fault.get('error', error),
-            'error_description': fault.get('error_description', 'Injected fault: HTTP %d' % status)}
-    if not fault['echo']:
+def error_body(fault, status, error, request, dialect=dialects.LEGACY):
+    """The error answer of a status or refused fault, with the echo when asked for.
+
+    legacy: ``{error, error_description}`` (``error`` overridable); current: ``{"status":
+    "FAILURE", "resultMessage"}`` (``error`` has no place there and is ignored).
+    """
+    default = dialects.PERMISSION_DENIED if fault['action'] == 'refused' else 'Injected fault: HTTP %d' % status
+    text = fault.get('message') or fault.get('error_description') or default
+    if fault['echo']:
+        text += ' for ' + echo_text(fault, request)
+    if dialect == dialects.CURRENT:
+        body = dialects.error_body(dialect, error, text)
+        if fault['echo'] == 'whole':
+            body['request'] = request   # a careless server repeats the request beside its text
         return body
-    text = echo_text(fault, request)
-    body['error_description'] += ' for ' + text
+    body = {'error': fault.get('error', 'forbidden' if fault['action'] == 'refused' else error),
+            'error_description': text}
     if fault['echo'] == 'whole':
         body['request'] = request
         body['validation_errors'] = (
             [{'field': 'request', 'message': '%s %s' % (request['method'], request['path'])}]
             + [{'field': 'header ' + k, 'message': v} for k, v in request['headers'].items()]
             + [{'field': 'body', 'message': request['body']}])
-    else:
-        body['validation_errors'] = [{'field': 'request', 'message': text}]
+    elif fault['echo']:
+        body['validation_errors'] = [{'field': 'request', 'message': echo_text(fault, request)}]
     return body
+
+
+def raw_body(fault):
+    """(bytes, content type) of a raw fault: a string as it is, any other JSON value serialised."""
+    body = fault['body']
+    if not isinstance(body, str):
+        body = json.dumps(body)
+    return body.encode('utf-8'), fault['content_type']
 
 
 # ---------------------------------------------------------------------- rewritten answers
@@ -229,6 +280,15 @@ def transform(fault, status, body, request):
             body['resultList'] = [_label(i) for i in items or []] or ['not-an-object']
     elif action == 'other_name' and isinstance(items, list):
         body['resultList'] = [_renamed(i, fault['name']) for i in items]
+    elif action == 'result_count':
+        # A count the list does not match: more than it holds unless value says otherwise.
+        value = fault.get('value', NOT_GIVEN)
+        if value is NOT_GIVEN:
+            body['resultCount'] = (len(items) if isinstance(items, list) else 0) + 1
+        elif value is None:
+            body.pop('resultCount', None)
+        else:
+            body['resultCount'] = value
     return status, body
 
 
@@ -254,30 +314,40 @@ def _echoed(fault, body, request):
     body = json.loads(json.dumps(body))
     dep = body.get('deploymentResult')
     if isinstance(dep, dict):
-        dep['message'] = 'Deployment of %s' % text
-        for env in dep.get('environmentResults') or []:
+        # Every text member of the three deployment shapes.
+        if 'detailList' in dep:
+            dep['detail'] = 'Deployment of %s' % text
+        else:
+            dep['message'] = 'Deployment of %s' % text
+        for env in (dep.get('environmentResults') or []) + (dep.get('deploymentResults') or []):
             env['message'] = 'Deployed %s' % text
-    elif 'error_description' in body:
-        body['error_description'] = '%s (request: %s)' % (body['error_description'], text)
+        for pod in dep.get('detailList') or []:
+            pod['detail'] = 'Deployed %s' % text
+    elif dialects.error_text(body) is not None:
+        body = dialects.with_error_text(body, '%s (request: %s)' % (dialects.error_text(body), text))
     else:
         body['message'] = 'Answered %s' % text
     return body
 
 
-def success_false_body(fault):
-    body = {'success': False}
-    if fault['with_error']:
-        body.update(error='internal_error', error_description='Injected fault: success false')
-    return body
+def success_false_body(fault, dialect=dialects.LEGACY):
+    """A 200 that says it failed: legacy ``{"success": false}``, current ``{"status": "FAILURE"}``."""
+    text = None
+    if fault['with_error'] or fault.get('message'):
+        text = fault.get('message') or ('Injected fault: success false' if dialect == dialects.LEGACY else
+                                        'Injected fault: status FAILURE')
+    return dialects.failure(dialect, text)
 
 
-def oversized_prefix():
+def oversized_prefix(dialect=dialects.LEGACY):
+    if dialect == dialects.CURRENT:
+        return b'{"status": "SUCCESS", "resultList": [], "padding": "'
     return b'{"success": true, "resultList": [], "padding": "'
 
 
-def oversized_chunks(size, chunk=65536):
+def oversized_chunks(size, chunk=65536, dialect=dialects.LEGACY):
     """A JSON document of exactly ``size`` bytes, produced piece by piece (never held whole)."""
-    prefix, suffix = oversized_prefix(), b'"}'
+    prefix, suffix = oversized_prefix(dialect), b'"}'
     yield prefix
     left = size - len(prefix) - len(suffix)
     block = b'x' * chunk

@@ -23,6 +23,8 @@ A module reads top to bottom: validate, read, plan, write (unless check mode), r
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import os
+
 from ansible.module_utils.basic import AnsibleModule
 
 from ansible_collections.apinizer.apiops.plugins.module_utils.client import ApinizerClient
@@ -30,6 +32,7 @@ from ansible_collections.apinizer.apiops.plugins.module_utils.connection import 
     CONNECTION_MUTUALLY_EXCLUSIVE,
     CONNECTION_REQUIRED_TOGETHER,
     connection_argument_spec,
+    url_secrets,
 )
 from ansible_collections.apinizer.apiops.plugins.module_utils.deployment import deployment_failed, deployment_report
 from ansible_collections.apinizer.apiops.plugins.module_utils.names import NAME_OPTIONS, name_option_problems
@@ -68,6 +71,13 @@ class ApinizerModule(AnsibleModule):
         problems = name_option_problems(self.params, [o for o in NAME_OPTIONS if o in self.argument_spec])
         if problems:
             self.fail_json(msg='Invalid name: %s.' % '; '.join(problems), problems=problems)
+
+    def _load_params(self):
+        # Before any check can fail and print the arguments (-vvv: invocation.module_args), the
+        # userinfo of apinizer_url (task or APINIZER_URL) is no_log.
+        super(ApinizerModule, self)._load_params()
+        for url in (self.params.get('apinizer_url'), os.environ.get('APINIZER_URL')):
+            self.no_log_values.update(url_secrets(url))
 
     @property
     def client(self):

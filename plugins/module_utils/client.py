@@ -38,12 +38,18 @@ from ansible_collections.apinizer.apiops.plugins.module_utils.answers import (
     result_named,
     success_body,
 )
-from ansible_collections.apinizer.apiops.plugins.module_utils.connection import client_settings, url_problem
+from ansible_collections.apinizer.apiops.plugins.module_utils.connection import (
+    client_settings,
+    no_netrc,
+    token_problem,
+    url_problem,
+)
 from ansible_collections.apinizer.apiops.plugins.module_utils.credentials import PURPOSES
 from ansible_collections.apinizer.apiops.plugins.module_utils.deployment import parse_deployment
-from ansible_collections.apinizer.apiops.plugins.module_utils.errors import ApinizerError
+from ansible_collections.apinizer.apiops.plugins.module_utils.errors import ApinizerError, UnexpectedAnswer
 from ansible_collections.apinizer.apiops.plugins.module_utils.names import path_segment
 from ansible_collections.apinizer.apiops.plugins.module_utils.masking import (
+    answer_secrets,
     jwk_document,
     mask_text,
     request_secrets,
@@ -123,6 +129,7 @@ class ApinizerClient(object):
         self.retries_used = 0
         self.sleeps = []  # every backoff delay chosen, in order (0 included); for tests and debugging
         self.lost_answers = []  # 'POST /path' of each write that landed while its answer was lost
+        self.list_dialect = None  # set by list_jwks(): 'current' or 'legacy'
         self._clock = time.monotonic
 
     # ---- construction from a module -------------------------------------------------------
@@ -208,9 +215,12 @@ class ApinizerClient(object):
                           '(APINIZER_USERNAME/APINIZER_PASSWORD)')
             raise
         token = body.get('access_token') if isinstance(body, dict) else None
-        if not token:
+        if not token or not isinstance(token, str):
             raise ApinizerError('the token endpoint answered without an access_token',
                                 method='POST', path='/auth/token')
+        if token_problem(token):
+            raise ApinizerError('the token endpoint answered an access_token that %s; it cannot be sent back'
+                                % token_problem(token).split(':')[0], method='POST', path='/auth/token')
         self._token = token
         self._secrets.add(token)
 
@@ -221,7 +231,7 @@ class ApinizerClient(object):
         # Never follow a redirect (it would re-send a private key or a password elsewhere), and
         # stream the body so that the deadline and the size limit apply to it (answers.read_answer).
         kwargs = dict(headers=headers, timeout=self.timeout, verify=self.verify,
-                      allow_redirects=False, stream=True)
+                      allow_redirects=False, stream=True, auth=no_netrc)
         if json_body is not None:
             kwargs['json'] = json_body
         if form is not None:
@@ -295,11 +305,16 @@ class ApinizerClient(object):
             except _TRANSPORT_ERRORS as exc:
                 err = exception_error(exc, method, path, self.secrets(extra), self.timeout)
             else:
-                if resp.status_code < 300:
-                    return success_body(resp, method, path, self.secrets(extra))
-                if resp.status_code < 400:
-                    raise redirect_error(resp, method, path)
-                err = response_error(resp, method, path, self.secrets(extra), self.username)
+                try:
+                    if resp.status_code < 300:
+                        return success_body(resp, method, path, self.secrets(extra))
+                    if resp.status_code < 400:
+                        raise redirect_error(resp, method, path)
+                    err = response_error(resp, method, path, self.secrets(extra), self.username)
+                except RecursionError:
+                    # JSON nested deeper than Python reads: never a crash without the request line.
+                    raise UnexpectedAnswer('HTTP %s with JSON nested too deeply to read' % resp.status_code,
+                                           method=method, path=path)
 
             if attempt > 0:
                 # A retried DELETE answering "not found" means an earlier attempt landed.
@@ -346,7 +361,11 @@ class ApinizerClient(object):
 
     def list_jwks(self, project=None):
         path = self._jwks_path(project)
-        return result_list(self._request('GET', path), 'GET', path)
+        body = self._request('GET', path)
+        # The envelope tells the reference the server follows: 'current' (status) or 'legacy'
+        # (success only, a server older than export-file); jwk_reader spares the latter a probe.
+        self.list_dialect = 'current' if 'status' in body else 'legacy'
+        return result_list(body, 'GET', path)
 
     def get_jwk(self, name, project=None):
         """The JWK, or None only when the server says that this JWK is not found."""
@@ -357,7 +376,10 @@ class ApinizerClient(object):
             if e.is_missing('jwk', name):
                 return None
             raise
-        return result_named(body, 'GET', path, name)
+        item = result_named(body, 'GET', path, name)
+        # Its private members are secrets from now on: a later answer that repeats them is masked.
+        self.add_secrets(answer_secrets(item))
+        return item
 
     def create_jwk(self, body, project=None, landed=None):
         return self._deployment(self._request('POST', self._jwks_path(project), body=body,

@@ -6,8 +6,10 @@
 """Connection options: the argument spec every API module merges, and how credentials are chosen.
 
 Owns CONNECTION_ARGSPEC (documented by the doc fragment apinizer.apiops.connection), the option
-constraints, the environment variables, resolve_credentials() and client_settings() (the checked
-keyword arguments of an ApinizerClient, from a module's options).
+constraints, the environment variables, resolve_credentials(), client_settings() (the checked
+keyword arguments of an ApinizerClient, from a module's options) and url_secrets() (the userinfo of
+a URL, registered as no_log before the URL is refused), token_problem() (a token an HTTP header
+cannot carry fails before any request) and no_netrc (the requests ``auth`` that keeps ~/.netrc out).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -17,9 +19,12 @@ import copy
 import ipaddress
 import os
 
+import re
+
 try:
-    from urllib.parse import urlsplit
+    from urllib.parse import unquote, urlsplit
 except ImportError:  # pragma: no cover - Python 2 controller/targets are not supported
+    from urllib import unquote  # type: ignore
     from urlparse import urlsplit  # type: ignore
 
 from ansible.module_utils.basic import env_fallback
@@ -97,6 +102,47 @@ def resolve_credentials(params, environ, fail):
     return None, None, None, None
 
 
+def no_netrc(request):
+    """requests' ``auth`` for every request of the client: the request as the client built it (its
+    Bearer header, or none for the token exchange).
+
+    Given an ``auth``, requests never reads ``~/.netrc`` (or ``$NETRC``), whose entry for the
+    manager's host would replace the Bearer token with another service's password, and send that
+    password to the manager. The session still trusts the environment for proxies and CA bundles.
+    """
+    return request
+
+
+def token_problem(token):
+    """Why ``token`` cannot be sent as a Bearer token in an HTTP header, or None. Never repeats it.
+
+    Tokens are visible ASCII (RFC 6750's b64token is a subset); anything else is a copy-and-paste
+    accident (a typographic quote, a line break) that the HTTP library would refuse mid-request.
+    """
+    if token is None:
+        return None
+    for position, char in enumerate(token):
+        if not '\x21' <= char <= '\x7e':
+            return ('holds a character an HTTP header cannot carry (U+%04X at position %d): check that the '
+                    'whole token, and nothing else, was copied' % (ord(char), position))
+    return None
+
+
+def url_secrets(url):
+    """What a URL carries before its host (user:password@) that must never be printed: the password
+    (or, without one, the user part, which may be a token) and the whole userinfo, as written and
+    percent-decoded. Read by hand: urlsplit refuses some URLs that still reach the output."""
+    if not isinstance(url, str):
+        return set()
+    authority = re.split(r'[/?#]', url.split('://', 1)[-1], maxsplit=1)[0]
+    if '@' not in authority:
+        return set()
+    userinfo = authority.rsplit('@', 1)[0]
+    user, colon, password = userinfo.partition(':')
+    secret = password if colon and password else user
+    return set(v for v in (secret, unquote(secret), userinfo, unquote(userinfo)) if v)
+
+
 def url_problem(url):
     """Why ``url`` cannot be the manager URL, or None. Never repeats a user name or password
     (userinfo) the URL may carry."""
@@ -145,13 +191,18 @@ def client_settings(module):
         module.fail_json(msg='apinizer_url is required: set the apinizer_url option or the '
                              'APINIZER_URL environment variable to the manager base URL '
                              '(for example https://apinizer.example.com).')
+    # A refused URL is still printed at -vvv (invocation.module_args): its userinfo is no_log first.
+    module.no_log_values.update(url_secrets(url))
     problem = url_problem(url)
     if problem:
         module.fail_json(msg=problem)
     if not params.get('project'):
         module.fail_json(msg='project is required: set the project option or the '
                              'APINIZER_PROJECT environment variable.')
-    token, username, password, _source = resolve_credentials(params, os.environ, module.fail_json)
+    token, username, password, source = resolve_credentials(params, os.environ, module.fail_json)
+    problem = token_problem(token)
+    if problem:
+        module.fail_json(msg='%s %s' % ('apinizer_token' if source == 'task' else 'APINIZER_TOKEN', problem))
     for secret in (token, password):
         if secret:
             # Env-supplied secrets bypass the argspec's no_log; register them by hand so

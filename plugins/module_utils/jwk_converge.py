@@ -7,14 +7,16 @@
 
 Owns, for apinizer_jwk and apinizer_jwks alike:
 
-- ``JwkWriter``: the write sequence of one JWK (delete, create with its landed check, update of
-  the description with the detach warning), check mode and ``--diff`` for it, and the deployment
-  record of each write;
+- ``JwkWriter``: the write sequence of one JWK (delete, create with its landed check, update of the
+  description with the detach warning), check mode and ``--diff`` for it, and the deployment record
+  of each write; ``landed_problem`` (after a lost create answer, whether the JWK of that name is the
+  one sent: its facts, its thumbprint or kid);
 - the messages of a plan (``refusal_message``, ``left_alone_warning``, ``replace_failed_message``);
 
 and, for a set (apinizer_jwks): ``outcome(actions)`` (the summary list an item goes to),
-``in_scope(name, scope)``, ``used_by(credentials)``, ``config_entry(api_jwk)`` (a JWK in the
-``config`` format: public facts only).
+``in_scope(name, scope)`` and ``scope_problem(scope)`` (a scope that holds every name is none),
+``used_by(credentials)``, ``config_entry(api_jwk)`` (a JWK in the ``config`` format: public facts
+only).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -29,11 +31,16 @@ from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_bodies import 
     build_update_body,
 )
 from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_material import api_jwk_to_jwk, public_jwk
+from ansible_collections.apinizer.apiops.plugins.module_utils.errors import ApinizerError
 from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_state import (
+    compare,
     current_state,
     desired_diff_view,
+    desired_state,
     diff_view,
+    difference_sentences,
 )
+from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_reader import JwkReader
 from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_vocabulary import ATTACHED_SOURCES
 
 
@@ -65,7 +72,19 @@ class JwkWriter(object):
         client = self.module.client
 
         def landed():  # a POST whose answer is lost is re-sent only when the JWK did not land
-            return client.get_jwk(self.name) is not None
+            # A fresh list (the JWK is there or not), and its public key to tell it is ours.
+            reader = JwkReader(client)
+            summary = reader.summary(self.name)
+            if summary is None:
+                return False
+            found = reader.with_public(summary)
+            problem = landed_problem(self.params, found)
+            if problem:
+                # Not our write: never re-sent (it would fail "already exists"), never taken for ours.
+                raise ApinizerError('the answer to creating JWK %s was lost, and %s. The JWK is left as it is '
+                                    'and the creation is not sent again: find out who else writes a JWK of that '
+                                    'name, then run the task again.' % (self.name, problem))
+            return True
 
         if self.params.get('source', 'generate') == 'generate':
             self.write('create', client.generate_jwk, build_generate_body(self.params), landed=landed)
@@ -97,6 +116,30 @@ class JwkWriter(object):
         """Metadata and thumbprints only: diff_view never returns key material."""
         if self.module._diff:
             self.result['diff'] = dict(before=diff_view(before), after=after)
+
+
+def landed_problem(params, found):
+    """Why ``found`` (the JWK of that name after a create whose answer was lost) is not what ``params``
+    sent, or None when it is.
+
+    Every fact the task sent that the server reports must match (jwk_state's FIELD_RULES, and the
+    description). A sent key (source jwk) must be identified by its thumbprint or, when the server
+    shows no key members, by a kid it sent: otherwise a JWK of that name proves nothing. Whether the
+    server keeps the private part is no identity (a server may not show it) and is not compared here.
+    """
+    desired = desired_state(params)
+    current = current_state(found)
+    found_differences = compare(desired, found)
+    differences = dict((field, pair) for field, pair in found_differences['replace'].items() if field != 'key_part')
+    if 'description' in found_differences['update']:
+        differences['description'] = found_differences['update']['description']
+    if differences:
+        return 'the JWK of that name is not the one it sent: %s' % '; '.join(difference_sentences(differences))
+    identified = [field for field in ('thumbprint', 'kid') if desired.get(field) is not None and current.get(field) is not None]
+    if desired.get('thumbprint') is not None and not identified:
+        return ('the JWK of that name shows neither its key nor a kid the task sent, so it cannot be told '
+                'apart from another JWK of that name')
+    return None
 
 
 # ---- messages of a plan -------------------------------------------------------------------------
@@ -134,19 +177,48 @@ def outcome(actions):
 
 def in_scope(name, scope):
     """Whether overridden may delete JWK ``name``: ``scope`` is {'prefix': str} or {'regex': str}
-    (the regular expression must match the whole name)."""
+    (the regular expression must match the whole name). scope_problem() must have passed it."""
     if scope.get('prefix') is not None:
         return name.startswith(scope['prefix'])
     return re.fullmatch(scope['regex'], name) is not None
 
 
-def used_by(credentials):
-    """{jwk name: ['username (purpose)', ...]} from a credential list that reports assignments."""
+# Names unlike each other in every way a name can differ (case, digits, punctuation, scripts,
+# length): a regular expression that matches all of them matches any name, so it is no scope.
+_UNLIKE_NAMES = ('a', 'Z', '0', '_', '-', '.', '~', '%', '\u00fc', '\u9375', 'key-1', 'Prod.Signing_2026-01-01T00:00:00Z',
+                 'x' * 200)
+
+
+def scope_problem(scope):
+    """Why ``scope`` cannot bound what overridden deletes, or None: a regular expression that does not
+    compile, or a scope that puts every name in it (an empty prefix, a regex matching any name)."""
+    if scope.get('prefix') is not None:
+        if scope['prefix'] == '':
+            return ("scope.prefix must not be empty: every name starts with '', so every JWK of the project "
+                    "would be in scope. Give the prefix the JWKs this task owns share")
+        return None
+    try:
+        pattern = re.compile(scope['regex'])
+    except re.error as e:
+        return 'scope.regex %r is not a regular expression: %s' % (scope['regex'], e)
+    if all(pattern.fullmatch(name) for name in _UNLIKE_NAMES):
+        return ('scope.regex %r matches every name, so every JWK of the project would be in scope. Give an '
+                'expression that matches only the names of the JWKs this task owns' % scope['regex'])
+    return None
+
+
+def used_by(credentials, listed_in=None):
+    """{jwk name: ['username (purpose)', ...]} for every assignment a credential list reports by name,
+    whether or not the list as a whole proves anything (a reported use always counts); ``listed_in``
+    names the project of the list when it is not the task's."""
     users = {}
-    for credential in credentials:
+    where = '' if listed_in is None else ', listed in project %s' % listed_in
+    for credential in credentials if isinstance(credentials, list) else []:
+        if not isinstance(credential, dict):
+            continue
         for purpose, field in sorted(ASSIGNMENT_FIELDS.items()):
-            if credential.get(field):
-                users.setdefault(credential[field], []).append('%s (%s)' % (credential.get('username'), purpose))
+            if isinstance(credential.get(field), str) and credential[field]:
+                users.setdefault(credential[field], []).append('%s (%s%s)' % (credential.get('username'), purpose, where))
     return users
 
 

@@ -127,8 +127,11 @@ class JwkReader(object):
         return full
 
     def _export_worth_trying(self, summary):
-        # A symmetric key has no public form to export (export-jwk-file.mdx), and a run that found
-        # the endpoint missing or refused does not ask again.
+        # A symmetric key has no public form to export (export-jwk-file.mdx); a run that found the
+        # endpoint missing or refused does not ask again; a server whose list answered in the older
+        # dialect predates the endpoint (the current reference introduced both).
+        if self.export_available is None and getattr(self.client, 'list_dialect', None) == 'legacy':
+            self.export_available = False
         return self.export_available is not False and normalise_key_type(summary.get('type')) != 'OCT'
 
     def _export(self, summary):

@@ -5,9 +5,10 @@
 
 """Masking of secrets: what must never reach a result, a warning, an error or a log line.
 
-Owns MASK, the secrets a request body carries (request_secrets), mask_text() (THE function that
-masks a piece of server text: known secrets in every escaped form, every 16-character or longer
-fragment of one, PEM private keys) and
+Owns MASK, the secrets a request body carries (request_secrets) and a server answer carries
+(answer_secrets), mask_text() (THE function that masks a piece of server text: known secrets in every
+escaped form, every 16-character or longer fragment of one, PEM private keys, private JWK members
+written out JSON-shaped) and
 mask_value() (the same over a JSON value), and narrow_jwk_no_log() (which members of a user's JWK
 AnsibleModule's no_log keeps masking). The secret JWK members come from jwk_vocabulary.PRIVATE_MEMBERS.
 """
@@ -33,6 +34,17 @@ MASK = '********'
 _SECRET_NAME = re.compile(r'password|secret|token', re.IGNORECASE)
 _PEM_PRIVATE_KEY = re.compile(r'-----BEGIN [A-Z0-9 ]*PRIVATE KEY-----.*?-----END [A-Z0-9 ]*PRIVATE KEY-----',
                               re.DOTALL)
+# A private JWK member written out in server text, JSON-shaped (``"d": "..."``, escaped ``\\"d\\":\\"...``,
+# Python's ``'d': '...'``) or as Java prints a map (``d=...``): its value is masked wherever it is,
+# whether or not the client knew the key (a server may repeat a key it stores). ``oth`` (RSA's
+# other primes) is an array of objects: masked whole. Base64url values of 16 or more characters:
+# every private member of a real key is longer, and shorter values are ordinary text.
+_PRIVATE_NAMES = '|'.join(sorted((re.escape(m) for m in PRIVATE_MEMBERS if m != 'oth'), key=len, reverse=True))
+_QUOTE = r'(?:\\*["\'])'
+_JSON_PRIVATE_MEMBER = re.compile(
+    r'(?P<keep>%(q)s(?:%(names)s)%(q)s\s*:\s*%(q)s|(?<![A-Za-z0-9_$.-])(?:%(names)s)=)(?P<value>[A-Za-z0-9_\-+/]{16,}={0,2})'
+    % {'q': _QUOTE, 'names': _PRIVATE_NAMES})
+_JSON_OTH_MEMBER = re.compile(r'(?P<keep>%(q)soth%(q)s\s*:\s*)\[[^\]]*\]' % {'q': _QUOTE})
 # Shorter values (an empty or one-letter member) would mask ordinary words.
 _MIN_SECRET_LENGTH = 6
 # Any piece this long of a secret is masked wherever it appears (random data never repeats
@@ -83,6 +95,21 @@ def request_secrets(json_body=None, form=None):
     return frozenset(secret_variants(found))
 
 
+def answer_secrets(value):
+    """The secrets a server answer carries (private JWK members at any depth, also inside a JWK held as
+    a JSON string; password/secret/token values; PEM private keys), as read: the client registers
+    them (add_secrets) so that they are masked, fragments and escaped forms included, in every piece
+    of server text that follows, for instance a deployment message that repeats the stored JWK."""
+    found = set()
+    _collect_secrets(value, False, found)
+    return frozenset(found)
+
+
+def _mask_private_members(text):
+    text = _JSON_PRIVATE_MEMBER.sub(lambda m: m.group('keep') + MASK, text)
+    return _JSON_OTH_MEMBER.sub(lambda m: m.group('keep') + MASK, text)
+
+
 def mask_text(text, secrets=()):
     """``text`` with every secret of ``secrets`` (longest first), every fragment of FRAGMENT_LENGTH or
     more characters of a secret, and every PEM private key replaced by MASK.
@@ -96,7 +123,7 @@ def mask_text(text, secrets=()):
         if secret and secret in text:
             text = text.replace(secret, MASK)
     text = _mask_fragments(text, secrets)
-    return _PEM_PRIVATE_KEY.sub(MASK, text)
+    return _mask_private_members(_PEM_PRIVATE_KEY.sub(MASK, text))
 
 
 def _mask_fragments(text, secrets):
@@ -129,11 +156,13 @@ def _mask_fragments(text, secrets):
 
 
 def mask_value(value, secrets=()):
-    """mask_text() applied to every string of a JSON value (dicts and lists at any depth)."""
+    """mask_text() applied to every string of a JSON value (dicts and lists at any depth); the value
+    of a private JWK member (d, k, oth...) is masked whole, whatever it is."""
     if isinstance(value, str):
         return mask_text(value, secrets)
     if isinstance(value, dict):
-        return dict((k, mask_value(v, secrets)) for k, v in value.items())
+        return dict((k, MASK if k in PRIVATE_MEMBERS and value[k] not in (None, '') else mask_value(v, secrets))
+                    for k, v in value.items())
     if isinstance(value, list):
         return [mask_value(v, secrets) for v in value]
     return value

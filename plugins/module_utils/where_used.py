@@ -26,9 +26,11 @@ from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 from ansible_collections.apinizer.apiops.plugins.module_utils.credentials import (
+    ADMIN_PROJECT,
     PURPOSES,
     assignments_reported,
     current_assignment,
+    proving_projects,
 )
 from ansible_collections.apinizer.apiops.plugins.module_utils.errors import UnexpectedAnswer
 
@@ -46,15 +48,19 @@ NOT_SHOWN = (
     'connections and other settings outside API proxy policies: the documented API does not show which JWK '
     'they use',
 )
-# A JWK of this project may be used from every project (credentials: the vendor's Set JWK pages).
-ADMIN_PROJECT = 'admin'
 OTHER_PROJECTS = ('API proxies of other projects: a JWK of project admin may be used from any project, and only '
                   "this project's API proxies are read")
 NO_ID = ('the server reports no id for this JWK, and policies pin a JWK by its id: the policies that pin '
          'it could not be checked')
 NOT_CHECKED = ('not checked: the server reports no id for it, and policies pin a JWK by its id, so the policies '
                'that pin it cannot be told')
-CREDENTIALS_NOT_REPORTED = ('credentials: the server does not report which JWK each credential uses')
+CREDENTIALS_NOT_REPORTED = 'credentials: the server does not report which JWK each credential uses'
+# Which credential lists hold every credential that may use a project's JWK is the rule of
+# credentials.proving_projects; usage reads the project's own list only, and says what that leaves out.
+CREDENTIALS_OF_ANY_PROJECT = ('credentials of other projects: a credential of any project may use a JWK of project '
+                              'admin, and no credential list is known to hold them all')
+CREDENTIALS_OUTSIDE_THE_LIST = ("credentials outside the project's list (accessible from the project, listed by "
+                                'project %s) are not read' % ADMIN_PROJECT)
 
 
 def _reference(api_proxy, endpoint, pipeline, policy, ptype, field):
@@ -245,12 +251,12 @@ class WhereUsed(object):
         """apinizer_jwk_info's ``usage`` of JWK ``name``: the policy view with the credentials
         (read_credentials first)."""
         view = self.policy_view(name)
+        view['credentials'] = list((self.credentials or {}).get(name, []))
         if self.credentials is None:
-            view['credentials'] = []
             view['unchecked'].append(CREDENTIALS_NOT_REPORTED)
-            view['complete'] = False
-        else:
-            view['credentials'] = list(self.credentials.get(name, []))
+        view['unchecked'].append(CREDENTIALS_OF_ANY_PROJECT if proving_projects(self.client.project) is None
+                                 else CREDENTIALS_OUTSIDE_THE_LIST)
+        view['complete'] = False
         return dict((key, view[key]) for key in ('credentials', 'policies', 'possible', 'complete', 'unchecked'))
 
     def blocking(self, name):

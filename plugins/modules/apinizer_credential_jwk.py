@@ -22,7 +22,8 @@ description:
     independent; a credential holds at most one JWK per purpose and a new assignment
     replaces the old one.
   - The module reads the credential list once, then writes when needed. What that can
-    tell depends on the server; see the note B(Documented server or reported assignments).
+    tell depends on the server; see the note B(Documented server or reported assignments)
+    and O(update).
   - Every write redeploys the credential to all environments of the project; see
     O(fail_on_deploy_error).
   - Removing an assignment never deletes the JWK itself.
@@ -75,22 +76,57 @@ options:
     type: str
     choices: [present, absent]
     default: present
+  update:
+    description:
+      - When O(state=present) sends the assignment, in the spirit of the O(ansible.builtin.user#module:update_password)
+        option of M(ansible.builtin.user). It matters only on a server that does not report
+        which JWK a credential has (the documented API). A server that reports it gets the same
+        behaviour from both values, a write only when the reported JWK differs.
+      - V(always) sends the assignment unless the server reports that the credential already has
+        O(jwk_name). On a server that does not report it, that is every run - a write that
+        redeploys the credential to every environment - and the task reports C(changed) with
+        one warning, since it cannot tell whether the assignment was already in place. The
+        assignment is certain after the task; idempotence is not.
+      - V(when_different) sends it only when the server reports another JWK or none. On a server
+        that does not report it, nothing is sent - every run, including the first - and the task
+        reports C(changed=false) with V(jwk_name) in RV(unverified) and RV(assignment.jwk_name)
+        V(null) (unknown) - a rerun writes nothing, but the module does not claim that the JWK is
+        assigned. Use it on such a server once the assignment is in place (for example after a
+        run with V(always)); a new binding still needs V(always).
+      - The JWK must exist (project or C(admin)) with either value; an unknown one fails before
+        any write.
+      - Ignored when O(state=absent) - the server's answer to the removal tells whether anything
+        was assigned.
+    type: str
+    choices: [always, when_different]
+    default: always
+    version_added: 1.2.0
 notes:
   - B(Documented server or reported assignments.) The public Apinizer reference documents
-    no field that shows a credential's current JWK. B(On any documented server) the module
-    works the same way - it checks that O(jwk_name) exists in the project or in C(admin)
-    before any write, and assigns or removes with one write; O(state=present) always applies
-    the assignment, reports C(changed=true) and warns once that it cannot know whether the JWK
-    was already assigned (RV(previous_jwk_name) is V(null), the diff has no "before");
-    O(state=absent) sends the removal and the server's answer says whether anything was
-    assigned; check mode writes nothing. B(Only a server that reports assignments)
-    (C(validationJwkName) / C(encryptionJwkName) in the credential list, an addition the
-    vendor does not document) gives idempotence - a matching assignment is one request and
-    no write - and a real RV(previous_jwk_name) and diff.
+    no field that shows a credential's current JWK, and no other way to read it. B(On any
+    documented server) the module checks that O(jwk_name) exists in the project or in C(admin)
+    before any write and assigns or removes with one write; RV(previous_jwk_name) is V(null) and
+    the diff has no "before". What a rerun of O(state=present) does there depends on O(update) -
+    V(always) (default) sends the assignment again and reports C(changed) with one warning (not
+    idempotent); V(when_different) sends nothing and reports C(changed=false) with the assignment
+    in RV(unverified) (idempotent, but unverified). O(state=absent) sends the removal and the
+    server's answer says whether anything was assigned. Check mode writes nothing. B(Only a server
+    that reports assignments) (C(validationJwkName) / C(encryptionJwkName) in the credential list,
+    an addition the vendor does not document) gives verified idempotence - a matching assignment
+    is one request and no write - and a real RV(previous_jwk_name) and diff.
+  - Why the module keeps no record of what it assigned (the way the C(apinizer.apiops.jwk_rotation)
+    role records its switches in the descriptions of the generations it owns) - the only place
+    every later run could read is the JWK's description, which a task of M(apinizer.apiops.apinizer_jwk)
+    may manage (the two would overwrite each other), which detaches a JWK created from a URL,
+    certificate, key or keystore from its source when updated, which lives in another project for
+    a JWK of C(admin), and which would still be a record of the past, not what the server has
+    (an assignment changed elsewhere would go unnoticed).
   - Requests per run, without retries - 1 for a no-op (reported assignments only); 3 for an
     assignment (credential list, JWK list of the project, the write), 4 when the JWK lives
-    in C(admin); 2 for a removal, and 1 for a removal when reported assignments show nothing
-    assigned. The JWK lookup reads the JWK lists, which carry no key material.
+    in C(admin); 2 (3 with C(admin)) for O(update=when_different) on a server that does not
+    report assignments (the credential list and the JWK lookup, no write); 2 for a removal,
+    and 1 for a removal when reported assignments show nothing assigned. The JWK lookup reads
+    the JWK lists, which carry no key material.
   - Invalid O(purpose) or a missing O(jwk_name) fail before any request.
 seealso:
   - module: apinizer.apiops.apinizer_jwk
@@ -118,6 +154,14 @@ EXAMPLES = r'''
         username: api-user
         purpose: encryption
         jwk_name: shared-admin-jwk
+
+    - name: On a scheduled rerun, send the assignment only when the server shows a difference
+      apinizer.apiops.apinizer_credential_jwk:
+        username: api-user
+        purpose: validation
+        jwk_name: signing-2026
+        update: when_different   # a server that does not report assignments: nothing is sent, 'unverified'
+      register: binding
 
     - name: Remove the encryption JWK of partner-app (the JWK itself stays)
       apinizer.apiops.apinizer_credential_jwk:
@@ -166,7 +210,10 @@ assignment:
       type: str
       sample: validation
     jwk_name:
-      description: The assigned JWK, or V(null) when none is assigned.
+      description:
+        - The assigned JWK, or V(null) when none is assigned.
+        - Also V(null) when the module does not know it - the server does not report the
+          assignment and nothing was sent (O(update=when_different)); RV(unverified) says so.
       type: str
       sample: signing-2026
   sample:
@@ -181,6 +228,17 @@ previous_jwk_name:
   returned: success
   type: str
   sample: signing-2025
+unverified:
+  description:
+    - The options whose state the task could not read and did not set - V(jwk_name) when the
+      server does not report the credential's JWK for O(purpose) and O(update=when_different)
+      sent nothing. The credential may or may not have that JWK.
+    - Absent when the assignment was reported, sent or removed.
+  returned: when O(update=when_different) sent nothing because the server does not report the assignment
+  type: list
+  elements: str
+  version_added: 1.2.0
+  sample: ["jwk_name"]
 deployment:
   description:
     - Per-environment result of the write; empty when nothing was written.
@@ -243,29 +301,40 @@ ADMIN_PROJECT = 'admin'
 KNOWN_NAMES_SHOWN = 5
 
 UNVERIFIED_WARNING = (
-    "The server does not report which JWK credential '{username}' has for {purpose} "
-    "({field} is missing from the credential list), so the module cannot know whether "
-    "it was already assigned and idempotence could not be verified: the assignment is "
-    "applied and the task reports changed."
+    "Credential '{username}': the server does not report its {purpose} JWK ({field}), so the module "
+    "cannot know whether it was already assigned; the assignment {sent} and reported as changed "
+    "(idempotence could not be verified; update=when_different sends only a difference the server reports)."
 )
 # Set JWK Encryption: "Credential must be in the same project or accessible from the project".
 UNLISTED_WARNING = (
     "Credential '{username}' is not in the credential list of project '{project}' (known: "
     "{known}); it may still be accessible from the project (for example a credential of the "
-    "admin project), so the server decides{when}. The server does not report its JWKs, so the "
-    "module cannot know whether it was already assigned: the task reports changed."
+    "admin project){tail}"
 )
+UNLISTED_TAILS = {
+    ('assign', False): ", so the assignment was sent for the server to decide. Its JWK cannot be read: "
+                       "the task reports changed.",
+    ('assign', True): ", so the server decides when the task runs. Its JWK cannot be read: the task "
+                      "reports changed.",
+    ('remove_unknown', True): ", so the server decides when the task runs.",
+    ('unverified', False): ". Its JWK cannot be read, and update=when_different sent nothing: check the name.",
+    ('unverified', True): ". Its JWK cannot be read, and update=when_different sends nothing: check the name.",
+}
 
 
-def plan(state, wanted, known, current):
+def plan(state, wanted, known, current, update='always'):
     """Decide what to do.
 
-    Returns one of 'none' (already as wanted), 'assign', 'remove', or
-    'remove_unknown' (remove without knowing whether anything is assigned).
+    Returns one of 'none' (already as wanted), 'assign', 'remove',
+    'remove_unknown' (remove without knowing whether anything is assigned), or
+    'unverified' (update=when_different and the server does not report the
+    assignment: nothing is sent and nothing is claimed).
     """
     if state == 'present':
         if known and current == wanted:
             return 'none'
+        if not known and update == 'when_different':
+            return 'unverified'
         return 'assign'
     if not known:
         return 'remove_unknown'
@@ -339,20 +408,34 @@ class AssignmentRun(object):
         return current_assignment(credential, self.purpose)
 
     def warn_unverified(self, action):
-        """The one warning of a change the module could not verify (assignment or check mode)."""
+        """The one warning of an outcome the module could not verify (an assignment sent or
+        previewed blind, or a credential the project does not list)."""
         check = self.module.check_mode
-        if action != 'assign' and not check:
-            return   # the server's answer to the removal tells the truth
-        if self.unlisted is None:
-            self.module.warn(UNVERIFIED_WARNING.format(username=self.username, purpose=self.purpose,
-                                                       field=ASSIGNMENT_FIELDS[self.purpose]))
+        if self.unlisted is not None:
+            # A real removal is settled by the server's answer (no tail); anything else may hide a typo.
+            tail = UNLISTED_TAILS.get((action, check))
+            if tail:
+                self.module.warn(UNLISTED_WARNING.format(username=self.username, project=self.client.project,
+                                                         known=self.unlisted, tail=tail))
             return
-        when = ' when the task runs' if check else ' (the assignment was sent)'
-        self.module.warn(UNLISTED_WARNING.format(username=self.username, project=self.client.project,
-                                                 known=self.unlisted, when=when))
+        if action == 'assign':
+            self.module.warn(UNVERIFIED_WARNING.format(
+                username=self.username, purpose=self.purpose, field=ASSIGNMENT_FIELDS[self.purpose],
+                sent='would be sent' if check else 'was sent'))
+        elif action != 'unverified' and check:
+            # A removal in check mode cannot ask the server whether anything is assigned.
+            self.module.warn("The server does not report the {0} JWK of credential '{1}', so check mode "
+                             "cannot tell whether the removal would find one (reported as a change)."
+                             .format(self.purpose, self.username))
 
     def report_plan(self, action, known, current):
         self.result['previous_jwk_name'] = current
+        if action == 'unverified':
+            # Nothing is sent and nothing is known: claim no assignment either way.
+            self.result['unverified'] = ['jwk_name']
+            if self.module._diff:
+                self.result['diff'] = dict(before={}, after={})
+            return
         self.result['assignment']['jwk_name'] = current if action == 'none' else self.wanted
         if self.module._diff:
             self.result['diff'] = dict(before={'jwk_name': current} if known else {},
@@ -414,12 +497,15 @@ class AssignmentRun(object):
 def run(module):
     task = AssignmentRun(module)
     known, current = task.read()
-    action = plan(module.params['state'], task.wanted, known, current)
+    action = plan(module.params['state'], task.wanted, known, current, module.params['update'])
     task.report_plan(action, known, current)
     if action == 'none':
         return task.result, None
-    if action == 'assign':
-        task.check_jwk_exists()
+    if action in ('assign', 'unverified'):
+        task.check_jwk_exists()   # a typo fails even when nothing would be sent
+    if action == 'unverified':
+        task.warn_unverified(action)
+        return task.result, None
     task.result['changed'] = True
     # A removal learns the truth from the server's answer; only an assignment (or a
     # check-mode preview) has to report a change it could not verify.
@@ -439,6 +525,7 @@ def main():
             purpose=dict(type='str', required=True, choices=list(PURPOSES)),
             jwk_name=dict(type='str'),
             state=dict(type='str', default='present', choices=['present', 'absent']),
+            update=dict(type='str', default='always', choices=['always', 'when_different']),
             fail_on_deploy_error=dict(type='bool', default=True),
         ),
         required_if=[('state', 'present', ['jwk_name'])],

@@ -64,8 +64,9 @@ notes:
     C(*ByIssuer) flags say. A JOSE policy (C(policy-jose-validation), C(policy-jose-implementation)) whose
     answer does not show those fields (the server may simplify the list), and a pipeline or endpoint list the
     answer leaves out, may pin any JWK of the project, and is listed in RV(jwks[].usage.possible) of every JWK.
-    Credentials are listed when the server reports which JWK each credential uses (the documented API does
-    not).
+    Credentials are listed when the project's credential list reports which JWK each credential uses (the
+    documented API does not). Only that list is read, so the credentials outside it (those accessible from
+    the project, and in the C(admin) project those of every project) are named in RV(jwks[].usage.unchecked).
   - B(What O(usage) cannot show.) Global policies (the API lists them without their settings), policy groups
     (shown without their policies) and connections. RV(jwks[].usage.unchecked) names them, and
     RV(jwks[].usage.complete) is V(false). An empty RV(jwks[].usage.policies) means that no API proxy policy

@@ -157,6 +157,8 @@ options:
     description:
       - The JWKs O(state=overridden) may delete. Required with O(state=overridden).
       - Give exactly one of O(scope.prefix) and O(scope.regex).
+      - A scope that holds every name is refused before any request (an empty O(scope.prefix), or an
+        O(scope.regex) such as V(.*) that matches any name): list the JWKs in O(config), or name what they share.
     type: dict
     suboptions:
       prefix:
@@ -168,11 +170,18 @@ options:
   exclusive:
     description:
       - With O(state=overridden), whether this task is the only user of the JWKs in O(scope).
-      - When the server reports which JWK each credential uses, a JWK to delete that a credential uses fails
-        the task, naming the JWK and the credential, whatever this option says.
-      - When the server does not report assignments (the documented API does not), the module cannot prove that
-        no credential uses a JWK it would delete; it then deletes only with O(exclusive=true), which asserts
-        that no credential uses a JWK in O(scope) that O(config) does not list.
+      - A JWK to delete that a credential list reports in use fails the task, naming the JWK and the credential,
+        whatever this option says.
+      - Without O(exclusive=true) the module deletes only what the credential lists prove unused. A credential
+        that the project's own list leaves out may still use its JWKs (one "accessible from the project", in the
+        vendor's words), so the admin project's list, which holds every credential, is read too. Both lists must
+        report, for every credential, both of its assignments (C(validationJwkName), C(encryptionJwkName)) as a
+        JWK name or null, and each name must be a JWK of the project or of C(admin), spelled exactly. An empty
+        list, a list that cannot be read, or anything else proves nothing, and the task fails with the reason.
+      - The documented API reports no assignments, so there O(exclusive=true) is needed to delete. In the
+        C(admin) project it is always needed: a credential of any project may use a JWK of C(admin), and no
+        credential list is known to hold them all.
+      - O(exclusive=true) asserts that no credential uses a JWK in O(scope) that O(config) does not list.
     type: bool
     default: false
   delete_referenced:
@@ -188,9 +197,11 @@ options:
     default: false
 notes:
   - B(Requests.) One list request; one GET per JWK whose decision needs key material; with O(state=overridden)
-    one credential list request when there is something to delete; when a JWK is to be deleted or replaced,
-    one request for the project's API proxies and one per proxy (which policies pin it); then one request per
-    write (two for a replacement). A creation is not read back.
+    one credential list request when there is something to delete (without O(exclusive), when that list reports
+    assignments: the C(admin) project's credential list too, and its JWK list when a credential names a JWK
+    the project lacks); when a JWK is to be deleted or replaced, one request for the project's API proxies and
+    one per proxy (which policies pin it); then one request per write (two for a replacement). A creation is
+    not read back.
   - B(Policies that pin a JWK.) Checked as M(apinizer.apiops.apinizer_jwk) does, once for the whole task and only
     when it deletes or replaces a JWK; RV(jwks[].where_used) returns what was found for each. The documented API
     cannot show global policies, policy groups or connections; they are listed in
@@ -402,7 +413,12 @@ diff:
 from ansible_collections.apinizer.apiops.plugins.module_utils.apinizer_module import ApinizerModule
 # The unit tests patch module.ApinizerClient.from_module: the name stays importable from here.
 from ansible_collections.apinizer.apiops.plugins.module_utils.client import ApinizerClient  # noqa: F401 pylint: disable=unused-import
-from ansible_collections.apinizer.apiops.plugins.module_utils.credentials import assignments_reported
+from ansible_collections.apinizer.apiops.plugins.module_utils.credentials import (
+    ADMIN_PROJECT,
+    assignment_names,
+    assignment_problems,
+    proving_projects,
+)
 from ansible_collections.apinizer.apiops.plugins.module_utils.errors import ApinizerError
 from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_guard import check as check_deletions, delete_referenced_option
 from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_converge import (
@@ -413,6 +429,7 @@ from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_converge impor
     outcome,
     refusal_message,
     replace_failed_message,
+    scope_problem,
     used_by,
 )
 from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_options import jwk_option_spec
@@ -420,6 +437,7 @@ from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_reader import 
 from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_state import plan, unverified_options, unverified_sentence
 from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_validation import jwk_problems
 from ansible_collections.apinizer.apiops.plugins.module_utils.masking import narrow_jwk_no_log
+from ansible_collections.apinizer.apiops.plugins.module_utils.names import BODY_NAME_OPTIONS, name_option_problems
 
 OUTCOMES = ('created', 'updated', 'replaced', 'deleted', 'unchanged')
 # regenerate when an item leaves it out, by state
@@ -449,11 +467,8 @@ def option_problems(params):
     if state == 'overridden' and params['scope'] is None:
         problems.append('scope is required with state overridden: give scope.prefix or scope.regex, '
                         'the names of the JWKs it may delete')
-    if params['scope'] is not None and params['scope'].get('regex') is not None:
-        try:
-            in_scope('', params['scope'])
-        except Exception as e:  # re.error; its text says what is wrong with the expression
-            problems.append('scope.regex %r is not a regular expression: %s' % (params['scope']['regex'], e))
+    if params['scope'] is not None and scope_problem(params['scope']):
+        problems.append(scope_problem(params['scope']))
     return problems
 
 
@@ -461,10 +476,15 @@ def item_problems(index, item, state, seen):
     """Problems of config[index], each naming the item and the option."""
     label = 'config[%d]' % index
     name = item['name']
+
+    def spell(option):
+        return '%s.%s' % (label, option)
+
     if state == 'deleted':
-        problems = [message for unused, message in jwk_problems({'name': name}, lambda o: '%s.%s' % (label, o))]
+        problems = [message for unused, message in jwk_problems({'name': name}, spell)]
     else:
-        problems = [message for unused, message in jwk_problems(item, lambda o: '%s.%s' % (label, o))]
+        problems = [message for unused, message in jwk_problems(item, spell)]
+        problems.extend(name_option_problems(item, BODY_NAME_OPTIONS, spell))
     if name in seen:
         problems.append('%s.name %r is already the name of config[%d]' % (label, name, seen[name]))
     seen.setdefault(name, index)
@@ -550,28 +570,66 @@ class JwksRun(object):
         self.items.append((params, current, decided, item))
 
     def plan_deletions(self, by_name):
-        """overridden: the unlisted JWKs in scope, unless a credential uses (or may use) one."""
+        """overridden: the unlisted JWKs in scope, unless a credential uses (or may use) one.
+
+        A use any credential list reports blocks the deletion whatever ``exclusive`` says. Without
+        ``exclusive``, the lists must prove that no credential uses them (credentials.proving_projects:
+        the project's list and admin's; nothing proves a JWK of admin unused); anything they cannot
+        prove fails the task with the reason, before any write.
+        """
         listed = set(item['name'] for item in self.params['config'])
         doomed = [name for name in by_name if name not in listed and in_scope(name, self.params['scope'])]
         if not doomed:
             return
+        project = self.params['project']
         credentials = self.module.client.list_credentials()
-        if assignments_reported(credentials):
-            users = used_by(credentials)
-            blocked = ['JWK %s is used by credential %s' % (name, ', '.join(users[name]))
-                       for name in doomed if name in users]
-            if blocked:
+        self.refuse_used(doomed, used_by(credentials))
+        if not self.params['exclusive']:
+            reason = self.unproven(project, credentials, set(by_name), doomed)
+            if reason:
                 self.module.fail(self.result, msg=(
-                    'state overridden would delete JWKs that credentials use; nothing was written: %s. '
-                    'List them in config, or assign the credentials other JWKs first.' % '; '.join(blocked)))
-        elif not self.params['exclusive']:
-            self.module.fail(self.result, msg=(
-                'state overridden would delete %s, but the server does not report which JWK each credential '
-                'uses, so the module cannot prove that no credential uses them; nothing was written. Set '
-                'exclusive: true to assert that no credential uses a JWK in scope that config does not list.'
-                % ', '.join(doomed)))
+                    'state overridden would delete %s, but %s, so the module cannot prove that no credential '
+                    'uses them; nothing was written. Set exclusive: true to assert that no credential uses a '
+                    'JWK in scope that config does not list.' % (', '.join(doomed), reason)))
         for name in doomed:
             self.add({'name': name, 'state': 'absent'}, by_name[name], {'actions': ['delete'], 'differences': None})
+
+    def refuse_used(self, doomed, users):
+        blocked = ['JWK %s is used by credential %s' % (name, ', '.join(users[name])) for name in doomed if name in users]
+        if blocked:
+            self.module.fail(self.result, msg=(
+                'state overridden would delete JWKs that credentials use; nothing was written: %s. '
+                'List them in config, or assign the credentials other JWKs first.' % '; '.join(blocked)))
+
+    def unproven(self, project, credentials, names, doomed):
+        """Why the credential lists do not prove ``doomed`` unused, or None (reads admin's lists when needed)."""
+        client = self.module.client
+        projects = proving_projects(project)
+        if projects is None:
+            return ('a credential of any project may use a JWK of project %s, and no credential list the module '
+                    'can read is known to hold them all' % project)
+        names = set(names)
+        if any(name not in names for name in assignment_names(credentials)):
+            # The project's credentials may use admin's JWKs too.
+            try:
+                names.update(j.get('name') for j in client.list_jwks(project=ADMIN_PROJECT) if isinstance(j, dict))
+            except ApinizerError as e:
+                return 'the JWK list of project %s, whose JWKs they may use, could not be read (%s)' % (ADMIN_PROJECT, e)
+        problems = assignment_problems(credentials, names)
+        if problems:
+            return 'the credential list of project %s does not prove which JWK each credential uses: %s' % (
+                project, problems[0])
+        try:
+            accessible = client.list_credentials(project=ADMIN_PROJECT)
+        except ApinizerError as e:
+            return ('credentials outside its list may use them (those of project %s, whose credential list could '
+                    'not be read: %s)' % (ADMIN_PROJECT, e))
+        self.refuse_used(doomed, used_by(accessible, listed_in=ADMIN_PROJECT))
+        problems = assignment_problems(accessible, names, foreign=True)
+        if problems:
+            return ('credentials outside its list may use them, and the credential list of project %s does not '
+                    'prove which JWK each uses: %s' % (ADMIN_PROJECT, problems[0]))
+        return None
 
     def write(self):
         """The writes in order; a failure stops the run and names the item (earlier writes stay)."""
@@ -579,13 +637,12 @@ class JwksRun(object):
             try:
                 JwkWriter(self.module, params, item, label=params['name']).apply(decided['actions'], current)
             except ApinizerError as e:
-                done = item['actions'][:-1]  # write() lists an action before sending it
-                if done:
-                    self.record(params['name'], done)
-                failure = e.fail_kwargs()
-                msg = replace_failed_message(params['name'], item['actions'], failure['msg'])
-                failure['msg'] = 'JWK %s failed: %s%s' % (params['name'], msg, self.written())
-                self.module.fail(self.report(), failed_item=params['name'], **failure)
+                self.fail_write(params['name'], item, e.fail_kwargs())
+            except Exception as e:  # pylint: disable=broad-except
+                # Whatever else stops a write (a bug, an answer no parser foresaw), the user must learn
+                # what was already written: the run is changed, and the message says so.
+                self.fail_write(params['name'], item, dict(msg='%s: %s' % (
+                    type(e).__name__, self.module.client.mask('%s' % e))))
             self.record(params['name'], item['actions'])
         self.read_new_ids()
 
@@ -605,6 +662,14 @@ class JwksRun(object):
         for params, unused, unused2, item in self.items:
             if 'create' in item['actions']:
                 item['id'] = ids.get(params['name'])
+
+    def fail_write(self, name, item, failure):
+        done = item['actions'][:-1]  # write() lists an action before sending it
+        if done:
+            self.record(name, done)
+        msg = replace_failed_message(name, item['actions'], failure['msg'])
+        failure['msg'] = 'JWK %s failed: %s%s' % (name, msg, self.written())
+        self.module.fail(self.report(), failed_item=name, **failure)
 
     def record(self, name, actions):
         self.result['changed'] = self.result['changed'] or bool(actions)

@@ -29,6 +29,8 @@ description:
     O(force=true). An empty file counts as no key.
   - An encrypted PEM key is read with O(passphrase). Without it, or when it does not decrypt the
     key, the task fails and the file is kept, even with O(force=true).
+  - A key in another encrypted format (an OpenSSH key with a passphrase, PuTTY, SSH2, OpenPGP, binary
+    PKCS#8 or PKCS#12, a JWE) is never read: the task fails and the file is kept, even with O(force=true).
   - Private key members never appear in the module result.
   - Does not talk to Apinizer, so it is not part of the C(apinizer.apiops.apinizer) action group.
   - The C(apinizer.apiops.jwk_rotation) role uses it for C(jwk_rotation_source=local).
@@ -266,6 +268,7 @@ from ansible_collections.apinizer.apiops.plugins.module_utils.key_file import (
     OTHER,
     REWRITE,
     Found,
+    encrypted_format,
     file_view,
     is_encrypted_pem,
     plan_file,
@@ -458,8 +461,12 @@ def read_existing(path, fmt, passphrase):
     found, data = read_bytes(path)
     if found is not None:
         return found
-    if is_encrypted_pem(data) and fmt != 'pem':
+    encrypted = encrypted_format(data)
+    if encrypted == 'PEM' and fmt != 'pem':
         return Found(LOCKED, 'holds an encrypted PEM private key, which format jwk cannot read')
+    if encrypted not in (None, 'PEM'):
+        return Found(LOCKED, 'holds an encrypted %s private key, which jwk_keypair cannot read' % encrypted,
+                     remedy='move the file away yourself if it is no longer needed')
     return _load_pem(data, passphrase) if fmt == 'pem' else _load_jwk(data)
 
 

@@ -79,3 +79,22 @@ def error_of(response, status=400):
     assert response.status_code == status, (response.status_code, response.text)
     body = response.json()
     return body['error'], body['error_description']
+
+
+def refusal(response, status, dialect):
+    """The text of a management error, after checking it has exactly the dialect's form."""
+    assert response.status_code == status, (response.status_code, response.text)
+    body = response.json()
+    if dialect == 'current':
+        assert set(body) == {'status', 'resultMessage'} and body['status'] == 'FAILURE', body
+        return body['resultMessage']
+    assert 'error' in body and 'status' not in body and 'resultMessage' not in body, body
+    return body['error_description']
+
+
+def succeeded(body, dialect, style):
+    """Check the success member a page shows: style 'status' or 'success' (legacy: always success)."""
+    if dialect == 'current' and style == 'status':
+        assert body['status'] == 'SUCCESS' and 'success' not in body, body
+    else:
+        assert body['success'] is True and 'status' not in body, body

@@ -31,7 +31,8 @@ def test_cli_prints_url_writes_port_serves_and_stops_cleanly(tmp_path, sig):
     seed = tmp_path / 'seed.json'
     seed.write_text(json.dumps({'projects': {'Extra': {'credentials': ['c']}}}))
     proc, first = start_cli('--port-file', str(port_file), '--token', 'cli-token', '--project', 'Team',
-                            '--environments', 'a,b,c', '--user', 'ops:pw', '--seed', str(seed), tmp_path=tmp_path)
+                            '--environments', 'a,b,c', '--user', 'ops:pw', '--seed', str(seed), '--dialect', 'legacy',
+                            tmp_path=tmp_path)
     try:
         assert first.startswith('APINIZER_URL=http://127.0.0.1:'), first
         assert [proc.stdout.readline().strip() for _ in range(2)] == ['APINIZER_TOKEN=cli-token',
@@ -92,6 +93,25 @@ def test_cli_report_use_alg_flag(tmp_path, flag):
     assert proc.returncode == 0
 
 
+def test_cli_current_dialect_and_the_default(tmp_path):
+    from apinizer_emulator import DEFAULT_DIALECT
+    from apinizer_emulator.__main__ import parse_args
+    assert parse_args([]).dialect == DEFAULT_DIALECT == Emulator().dialect
+    proc, first = start_cli('--dialect', 'current', tmp_path=tmp_path)
+    try:
+        url = first.split('=', 1)[1]
+        r = requests.get(url + '/apiops/projects/demo/jwks/', timeout=10)
+        assert r.status_code == 401 and r.json() == {
+            'status': 'FAILURE', 'resultMessage': 'Empty Key! Client must be authenticated to access this resource.'}
+    finally:
+        proc.terminate()
+        proc.communicate(timeout=10)
+    assert proc.returncode == 0
+    with pytest.raises(SystemExit) as exited:
+        parse_args(['--dialect', 'newest'])
+    assert exited.value.code == 2
+
+
 def test_cli_rejects_a_malformed_user(tmp_path):
     env = dict(os.environ, PYTHONPATH=EMULATOR_DIR)
     proc = subprocess.run([sys.executable, '-m', 'apinizer_emulator', '--user', 'nopassword'], env=env,
@@ -140,7 +160,7 @@ def test_tls_cli_prints_ca_path(tmp_path):
 
 
 def test_emulator_class_options_and_context_manager():
-    with Emulator(token='t2', environments=('only',), users={'u': 'p'}, project='P',
+    with Emulator(token='t2', environments=('only',), users={'u': 'p'}, project='P', dialect='legacy',
                   seed={'projects': {'P': {'credentials': ['c9']}}}) as emu:
         api = Api(emu, token='t2')
         assert 'c9' in api.credentials('P') and 'api-user' in api.credentials('P')

@@ -102,9 +102,15 @@ def test_delay_fault_then_processes(api):
 
 
 def test_delay_fault_makes_a_client_time_out(api):
-    api.emulator.add_fault(path='jwks', action='delay', delay=1.0)
+    api.emulator.add_fault(path='jwks', action='delay', delay=0.6)
     with pytest.raises(requests.exceptions.ReadTimeout):
-        api.get(LIST, timeout=0.3)
+        api.get(LIST, timeout=0.2)
+    # The server still answers once the delay is over: wait for it, or its log entry would land
+    # in the next test's log on this worker (the shared emulator is reset between tests).
+    deadline = time.monotonic() + 10
+    while not api.emulator.requests() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert [e['fault'] for e in api.emulator.requests()] == ['delay']
 
 
 def test_drop_fault_closes_without_answer(api):
@@ -289,17 +295,22 @@ def test_unknown_hook(api):
     assert error_of(api.hook('GET', 'nothing'), 404)[0] == 'not_found'
 
 
+DEFAULT_CONFIG = {
+    'dialect': 'legacy', 'environments': ['production', 'staging'], 'failing_environments': [],
+    'report_assignments': False, 'hide_assignments': True, 'report_use_alg': False, 'pods_per_environment': 2,
+    'failing_pods': [], 'deployment_shape': None, 'deployment_success': None, 'export_file': None,
+    'get_jwk_material': True, 'policies_shape': 'flat', 'simplified_policies': False,
+    'project_not_found_message': None}
+
+
 def test_hook_reads_of_faults_and_config(api):
     api.hook('POST', 'faults', json={'path': 'x', 'count': 3})
-    assert api.hook('GET', 'config').json()['config'] == {
-        'environments': ['production', 'staging'], 'failing_environments': [], 'report_assignments': False,
-        'hide_assignments': True, 'report_use_alg': False}
+    assert api.hook('GET', 'config').json()['config'] == DEFAULT_CONFIG
     api.hook('POST', 'config', json={'report_assignments': True})
     faults = api.hook('GET', 'faults').json()['faults']
     assert [(f['path'], f['count'], f['action'], f['status']) for f in faults] == [('x', 3, 'status', 503)]
-    assert api.hook('GET', 'config').json()['config'] == {
-        'environments': ['production', 'staging'], 'failing_environments': [], 'report_assignments': True,
-        'hide_assignments': False, 'report_use_alg': False}
+    assert api.hook('GET', 'config').json()['config'] == dict(DEFAULT_CONFIG, report_assignments=True,
+                                                              hide_assignments=False)
 
 
 def test_static_hook_validation_and_missing_documents(api):

@@ -146,8 +146,12 @@ def test_generate_every_key_type_first_second_and_check_run(run_playbook, emulat
     posts = writes(emulator)
     assert [r['method'] for r in posts] == ['POST'] * len(GENERATED)
     assert all(r['path'].endswith('/jwks/generate') for r in posts)
-    # check run and second run one GET per key; first run GET, POST, GET per key
-    assert len(emulator.requests()) == 3 + 3 * len(GENERATED) + len(GENERATED)
+    # check run (nothing exists yet): the JWK list per key; first run: the list, the POST and the
+    # read-back per key; second run: the list, plus the key when the task states a fact the list
+    # lacks (size, curve, use, algorithm)
+    reads = sum(1 + any(k in g for k in ('key_size', 'curve', 'use', 'algorithm')) for g in GENERATED)
+    assert len(emulator.requests()) == 3 + 3 * len(GENERATED) + reads, \
+        [(r['method'], r['path']) for r in emulator.requests()]
 
     # the generate endpoint's own enum spelling, never JOSE
     bodies = dict((r['body']['name'], r['body']) for r in posts)
@@ -218,7 +222,8 @@ def test_jwk_source_dict_string_and_set(run_playbook, emulator):
     emulator.clear_requests()
     second = run_playbook(play(tasks), extra_vars=extra)
     assert second.changed_tasks == []
-    assert [m for m, _ in api_requests(emulator)] == ['GET'] * 3
+    # per task the JWK list and the key (its thumbprint): reads only
+    assert [m for m, _ in api_requests(emulator)] == ['GET'] * 6
 
     # another key under the same name: a key material difference, refused by default
     other = emulator_keys.generate_key('EC', curve='P-256')
@@ -320,7 +325,8 @@ def test_sourced_jwks_check_first_second_and_request_bodies(run_playbook, emulat
     emulator.clear_requests()
     second = run_playbook(play(SOURCED), extra_vars={'jwks_url': url})
     assert second.changed_tasks == []
-    assert len(emulator.requests()) == 5 and writes(emulator) == []
+    # the JWK list per task; the four that state use and algorithm also read the key
+    assert len(emulator.requests()) == 9 and writes(emulator) == []
 
     emulator.clear_requests()
     check = run_playbook(play(SOURCED), extra_vars={'jwks_url': url}, check=True)
@@ -463,15 +469,16 @@ REGENERATE = '''
 def test_regenerate_modes(run_playbook, emulator):
     run = run_playbook(play(REGENERATE))
     # The whole conversation, task by task: only the real when_different and always runs write.
+    # (the JWK list, then the key where the curve must be compared; regenerate=always compares nothing)
     assert [m for m, unused in api_requests(emulator)] == (
-        ['GET', 'POST', 'GET']            # create
-        + ['GET']                         # never
-        + ['GET']                         # fail
-        + ['GET']                         # when_different in check mode
-        + ['GET']                         # always in check mode
-        + ['GET', 'DELETE', 'POST', 'GET']  # when_different
-        + ['GET']                         # when_different again
-        + ['GET', 'DELETE', 'POST', 'GET'])  # always
+        ['GET', 'POST', 'GET']                   # create
+        + ['GET', 'GET']                         # never
+        + ['GET', 'GET']                         # fail
+        + ['GET', 'GET']                         # when_different in check mode
+        + ['GET']                                # always in check mode
+        + ['GET', 'GET', 'DELETE', 'POST', 'GET']  # when_different
+        + ['GET', 'GET']                         # when_different again
+        + ['GET', 'DELETE', 'POST', 'GET'])      # always
     difference = 'curve: the server has P-256, the task asks for P-384'
     assert run.changed_tasks == ['create', 'when_different in check mode', 'always in check mode',
                                  'when_different', 'always']
@@ -487,7 +494,9 @@ def test_regenerate_modes(run_playbook, emulator):
     for name in ('when_different in check mode', 'always in check mode'):
         result = run.task(name)['result']
         assert result['actions'] == ['delete', 'create']
-        assert result['jwk']['thumbprint'] == created['thumbprint']  # nothing was replaced
+        assert result['jwk']['id'] is None or result['jwk']['id'] == created['id']
+    # nothing was replaced
+    assert run.task('when_different in check mode')['result']['jwk']['thumbprint'] == created['thumbprint']
 
     replaced = run.task('when_different')['result']['jwk']
     assert replaced['curve'] == 'P-384' and replaced['thumbprint'] != created['thumbprint']
@@ -522,7 +531,7 @@ def test_absent_deletes_once_then_is_one_request(run_playbook, emulator):
     emulator.clear_requests()
     again = run_playbook(play('- name: delete\n  apinizer.apiops.apinizer_jwk:\n    name: gone\n    state: absent\n'))
     assert again.changed_tasks == []
-    assert api_requests(emulator) == [('GET', '/projects/demo/jwks/gone/')]
+    assert api_requests(emulator) == [('GET', '/projects/demo/jwks/')]   # the list shows it is gone
 
 
 # ---- connection: environment, module_defaults, errors -----------------------------------------
@@ -553,7 +562,7 @@ def test_bad_token_is_a_clear_failure(run_playbook, emulator):
                        env={'APINIZER_TOKEN': 'stolen-or-expired-token'}, expect_failure=True)
     result = run.task('create')['result']
     assert result['status'] == 401
-    assert 'HTTP 401' in result['msg'] and 'GET /projects/demo/jwks/x/' in result['msg']
+    assert 'HTTP 401' in result['msg'] and 'GET /projects/demo/jwks/' in result['msg']
     assert 'stolen-or-expired-token' not in run.output
 
 
@@ -752,8 +761,8 @@ def test_use_and_algorithm_on_both_servers(run_playbook, emulator, mode):
     created, again, preview = (run.task(n) for n in ('create', 'again', 'preview'))
     assert created['changed'] is True and created['warnings'] == []
     assert [r['method'] for r in writes(emulator)] == ['POST']
-    # first run GET, POST, GET; the rerun and the check-mode run one GET each
-    assert len(emulator.requests()) == 5
+    # first run: the list, POST, the read-back; the rerun and the check-mode run: the list and the key
+    assert len(emulator.requests()) == 7
     for task in (again, preview):
         assert task['changed'] is False
         if mode == 'documented':
@@ -781,7 +790,7 @@ def test_use_and_algorithm_on_both_servers(run_playbook, emulator, mode):
         assert sorted(task['result']['differences']) == [
             'alg: the server has ES256, the task asks for ECDH-ES',
             'use: the server has signature, the task asks for encryption']
-    assert writes(emulator) == [] and len(emulator.requests()) == 1
+    assert writes(emulator) == [] and len(emulator.requests()) == 2   # the list and the key
 
 
 def test_kid_is_refused_for_a_certificate_source_before_any_request(run_playbook, emulator):

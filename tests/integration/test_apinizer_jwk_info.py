@@ -55,7 +55,7 @@ def test_list_is_one_request(run_playbook, emu):
     assert sorted(jwks) == ['ec-sig', 'oct-hmac', 'okp-sig', 'rsa-sig']
     assert jwks['rsa-sig']['source_type'] == 'generate' and jwks['rsa-sig']['key_type'] == 'RSA'
     assert jwks['oct-hmac']['key_type'] == 'OCT'
-    assert set(jwks['ec-sig']) == {'name', 'description', 'source_type', 'key_type', 'kid'}
+    assert set(jwks['ec-sig']) == {'id', 'name', 'description', 'source_type', 'key_type', 'kid'}
     assert task['result']['missing'] == []
 
 
@@ -67,8 +67,9 @@ def test_names_public_keys_and_jwk_set_without_private_members(run_playbook, emu
     task = run.task(TASK)
     result = task['result']
     assert task['changed'] is False
-    assert [r for r in requests_of(emu)] == [
-        ('GET', '/apiops/projects/demo/jwks/%s/' % n) for n in ('rsa-sig', 'oct-hmac', 'missing-one', 'ec-sig', 'okp-sig')]
+    # the list (it shows missing-one missing), then each key
+    assert [r for r in requests_of(emu)] == [('GET', '/apiops/projects/demo/jwks/')] + [
+        ('GET', '/apiops/projects/demo/jwks/%s/' % n) for n in ('rsa-sig', 'oct-hmac', 'ec-sig', 'okp-sig')]
     assert [j['name'] for j in result['jwks']] == ['rsa-sig', 'oct-hmac', 'ec-sig', 'okp-sig']
     assert result['missing'] == ['missing-one']
 
@@ -101,7 +102,7 @@ def test_check_mode_is_the_same_read(run_playbook, emu):
     assert task['changed'] is False
     assert task['result']['jwks'][0]['name'] == 'ec-sig'
     assert len(task['result']['jwk_set']['keys']) == 1
-    assert requests_of(emu) == [('GET', '/apiops/projects/demo/jwks/ec-sig/')]
+    assert requests_of(emu) == [('GET', '/apiops/projects/demo/jwks/'), ('GET', '/apiops/projects/demo/jwks/ec-sig/')]
 
 
 def test_admin_project_through_module_defaults(run_playbook, emu):

@@ -72,7 +72,7 @@ def test_merged_creates_then_noop_is_one_request_and_check_mode_writes_nothing(r
     run, result = converge(run_playbook, emulator, config=ec_items(names))
     assert result['changed'] and result['created'] == names
     assert writes(emulator) == [('POST', '/apiops/projects/demo/jwks/generate')] * 5
-    assert len(requests(emulator)) == 6  # no read-back after a creation
+    assert requests(emulator)[-1] == LIST and len(requests(emulator)) == 7  # one list read-back, for the new ids
     run, result = converge(run_playbook, emulator, config=ec_items(names))
     assert not result['changed'] and result['unchanged'] == names
     assert requests(emulator) == [LIST]
@@ -142,7 +142,13 @@ def test_overridden_reported_server_never_deletes_a_used_jwk(run_playbook, emula
     assert 'JWK app-used is used by credential api-user (validation)' in result['msg']
     assert writes(emulator) == [] and requests(emulator) == [LIST, CREDENTIALS]
     task['config'] = ec_items(['app-used'])
-    run, result = converge(run_playbook, emulator, **task)  # reported assignments: no exclusive needed
+    # Reported assignments in the project's list and in admin's (the credentials accessible from the
+    # project): no exclusive needed. admin's list is empty at first, which proves nothing.
+    run, result = converge(run_playbook, emulator, expect_failure=True, **task)
+    assert 'credential list is empty, which proves nothing' in result['msg'] and writes(emulator) == []
+    emulator.seed({'projects': {'admin': {'credentials': [{'username': 'ops'}]}}})
+    run, result = converge(run_playbook, emulator, **task)
+    assert requests(emulator)[:3] == [LIST, CREDENTIALS, ('GET', '/apiops/projects/admin/credentials/')]
     assert result['deleted'] == ['app-free'] and writes(emulator) == [('DELETE', '/apiops/projects/demo/jwks/app-free/')]
 
 
@@ -168,7 +174,7 @@ def test_gathered_then_overridden_round_trip_is_a_noop(run_playbook, emulator):
     assert gathered['pasted']['jwk']['x'] == pasted['x'] and 'd' not in gathered['pasted']['jwk']
     assert pasted['d'] not in run.output
     run, result = converge(run_playbook, emulator, state='overridden', config=result['gathered'],
-                           scope={'prefix': ''})
+                           scope={'regex': 'g-1|g-2|pasted'})
     assert not result['changed'] and sorted(result['unchanged']) == ['g-1', 'g-2', 'pasted']
     assert writes(emulator) == [] and len(requests(emulator)) == 2  # the list and the pasted key's GET
 

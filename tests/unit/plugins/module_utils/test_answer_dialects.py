@@ -271,3 +271,51 @@ def test_export_refuses_private_members_and_masks_them_later():
 def test_export_refuses_what_is_not_a_jwk_set(body):
     with pytest.raises(UnexpectedAnswer):
         make_client(ok(body)).export_jwk('k')
+
+
+@pytest.mark.parametrize('body, dialect', [
+    ({'status': 'SUCCESS', 'resultList': [], 'resultCount': 0}, 'current'),
+    ({'success': True, 'resultList': []}, 'legacy'),
+])
+def test_the_list_answer_tells_the_dialect(body, dialect):
+    client = make_client(ok(body))
+    client.list_jwks()
+    assert client.list_dialect == dialect
+
+
+# ---- issue 24: what the client does with what it read ------------------------------------------------
+
+def test_private_members_read_by_get_jwk_are_masked_in_every_later_answer():
+    d = 'PRIVATE-d-value-0123456789abcdef'
+    jwk = {'name': 'k', 'type': 'EC', 'ec': dict(PUBLIC, d=d)}
+    client = make_client(ok({'success': True, 'resultList': [jwk]}), current_error(400, 'cannot store %s' % d))
+    assert client.get_jwk('k')['ec']['d'] == d   # the module gets it (return_private_key)
+    with pytest.raises(ApinizerError) as info:
+        client.delete_jwk('k')
+    assert d not in str(info.value) and 'cannot store' in str(info.value)
+
+
+def test_every_request_keeps_netrc_out():
+    from ansible_collections.apinizer.apiops.plugins.module_utils.connection import no_netrc
+    client = make_client(ok({'success': True, 'resultList': []}))
+    client.list_jwks()
+    assert client.session.calls[0]['auth'] is no_netrc
+
+
+@pytest.mark.parametrize('status', [200, 400])
+def test_json_nested_too_deeply_fails_naming_the_request(status):
+    client = make_client(FakeResponse(status, text='[' * 100000 + ']' * 100000), retries=0)
+    with pytest.raises(ApinizerError) as info:
+        client.list_jwks()
+    assert str(info.value).startswith('unexpected answer from GET /projects/demo/jwks/') or \
+        str(info.value).startswith('GET /projects/demo/jwks/: HTTP 400')
+
+
+def test_an_exchanged_token_an_http_header_cannot_carry_fails_clearly():
+    client = make_client(ok({'access_token': 'XyZq\u201cAbc', 'token_type': 'Bearer'}), token=None,
+                         username='u', password='pw-unit-test')
+    with pytest.raises(ApinizerError) as info:
+        client.list_jwks()
+    assert str(info.value) == ('POST /auth/token: the token endpoint answered an access_token that holds a character '
+                               'an HTTP header cannot carry (U+201C at position 4); it cannot be sent back')
+    assert len(client.session.calls) == 1   # nothing was sent with it

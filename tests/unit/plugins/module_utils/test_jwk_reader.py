@@ -194,3 +194,11 @@ def test_the_list_is_read_once():
     reader = JwkReader(client)
     reader.summary('k'), reader.summary('j'), reader.summaries()
     assert client.calls == ['LIST']
+
+
+def test_a_list_in_the_older_dialect_spares_the_export_probe():
+    client = Reads(export='missing')
+    client.list_dialect = 'legacy'   # set by ApinizerClient.list_jwks from the answer's envelope
+    reader = JwkReader(client)
+    reader.current(params(curve='P-256'), reader.summary('k'))
+    assert client.calls == ['LIST', 'GET k']

@@ -299,11 +299,19 @@ def test_usage_adds_credentials_when_the_server_reports_assignments():
     assert usage['credentials'] == [dict(username='partner', purpose='validation'),
                                     dict(username='other', purpose='encryption')]
     assert [r['policy'] for r in usage['policies']] == ['jose-validation-policy']
-    assert usage['complete'] is False and usage['unchecked'] == list(NOT_SHOWN)
-    # The documented API does not report assignments: said, never "no credential".
-    client.credentials = [{'username': 'partner'}]
-    usage = WhereUsed(client, SUMMARIES).read().read_credentials().usage('k1')
-    assert usage['credentials'] == [] and usage['unchecked'][-1] == where_used.CREDENTIALS_NOT_REPORTED
+    assert usage['complete'] is False
+    assert usage['unchecked'] == list(NOT_SHOWN) + [where_used.CREDENTIALS_OUTSIDE_THE_LIST]
+    # The documented API does not report assignments (nor does an empty list prove any): said, never
+    # "no credential".
+    for credentials in ([{'username': 'partner'}], []):
+        client.credentials = credentials
+        usage = WhereUsed(client, SUMMARIES).read().read_credentials().usage('k1')
+        assert usage['credentials'] == []
+        assert usage['unchecked'][-2:] == [where_used.CREDENTIALS_NOT_REPORTED, where_used.CREDENTIALS_OUTSIDE_THE_LIST]
+    # In admin no credential list holds every credential that may use its JWKs.
+    client.project = 'admin'
+    assert WhereUsed(client, SUMMARIES).read().read_credentials().usage('k1')['unchecked'][-1] == \
+        where_used.CREDENTIALS_OF_ANY_PROJECT
 
 
 def test_what_the_api_cannot_show_is_always_reported():

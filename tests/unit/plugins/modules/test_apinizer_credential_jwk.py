@@ -138,14 +138,24 @@ def warnings_of(result):
 ])
 def test_plan(state, wanted, known, current, expected):
     assert mod.plan(state, wanted, known, current) == expected
+    # update=when_different changes only the case the server does not report.
+    if (state, known) != ('present', False):
+        assert mod.plan(state, wanted, known, current, 'when_different') == expected
+
+
+def test_plan_when_different_sends_nothing_it_cannot_see():
+    assert mod.plan('present', 'a', False, None, 'when_different') == 'unverified'
+    assert mod.plan('present', 'a', False, None, 'always') == 'assign'
 
 
 def test_current_assignment_tells_missing_field_from_nothing_assigned():
-    assert mod.current_assignment({'validationJwkName': None}, 'validation') == (True, None)
-    assert mod.current_assignment({'validationJwkName': ''}, 'validation') == (True, None)
-    assert mod.current_assignment({'validationJwkName': 'k'}, 'validation') == (True, 'k')
-    # The other purpose's field says nothing about this purpose.
+    both = {'validationJwkName': None, 'encryptionJwkName': None}
+    assert mod.current_assignment(both, 'validation') == (True, None)
+    assert mod.current_assignment(dict(both, validationJwkName=''), 'validation') == (True, None)
+    assert mod.current_assignment(dict(both, validationJwkName='k'), 'validation') == (True, 'k')
+    # One field alone reports nothing, for either purpose (issue 24 M1: credentials.credential_problem).
     assert mod.current_assignment({'validationJwkName': 'k'}, 'encryption') == (False, None)
+    assert mod.current_assignment({'validationJwkName': 'k'}, 'validation') == (False, None)
     assert mod.current_assignment({}, 'validation') == (False, None)
 
 
@@ -248,7 +258,7 @@ def test_a_credential_accessible_from_the_project_is_assigned_with_one_warning(r
     warning = warnings_of(result)[0]
     assert "Credential 'gateway-admin' is not in the credential list of project 'demo'" in warning
     assert 'accessible from the project' in warning and 'the assignment was sent' in warning
-    assert 'cannot know whether it was already assigned' in warning
+    assert 'Its JWK cannot be read: the task reports changed.' in warning
     assert result['previous_jwk_name'] is None
 
 
@@ -344,12 +354,25 @@ def test_hidden_assignment_applies_and_warns_once(run):
                          jwk_name='old-key')
     assert not failed and result['changed'] is True
     assert client.writes == [('PUT', 'mobile-app', 'validation', 'old-key')]
+    assert warnings_of(result) == [
+        "Credential 'mobile-app': the server does not report its validation JWK (validationJwkName), so the "
+        "module cannot know whether it was already assigned; the assignment was sent and reported as changed "
+        "(idempotence could not be verified; update=when_different sends only a difference the server reports)."]
     assert len(client.warn_calls) == 1
-    assert 'idempotence could not be verified' in warnings_of(result)[0]
-    assert 'cannot know whether it was already assigned' in warnings_of(result)[0]
-    # Never a guessed "before".
+    # Never a guessed "before"; the after is a fact (the server accepted the write).
     assert result['previous_jwk_name'] is None
     assert 'jwk_name' not in result['diff']['before']
+    assert result['assignment']['jwk_name'] == 'old-key'
+    assert 'unverified' not in result
+
+
+def test_hidden_assignment_with_update_always_is_sent_on_every_run(run):
+    # The documented cost of the default on a server that does not report assignments: not idempotent.
+    client = FakeClient(hide=True)
+    for dummy in range(2):
+        failed, result = run(client, username='api-user', purpose='validation', jwk_name='new-key')
+        assert not failed and result['changed'] is True
+    assert client.writes == [('PUT', 'api-user', 'validation', 'new-key')] * 2
 
 
 def test_hidden_assignment_check_mode_warns_and_does_not_write(run):
@@ -358,6 +381,96 @@ def test_hidden_assignment_check_mode_warns_and_does_not_write(run):
                          jwk_name='old-key')
     assert result['changed'] is True and client.writes == []
     assert len(client.warn_calls) == 1
+    assert 'the assignment would be sent and reported as changed' in warnings_of(result)[0]
+
+
+def test_hidden_removal_in_check_mode_says_it_cannot_tell(run):
+    client = FakeClient(hide=True)
+    failed, result = run(client, check_mode=True, username='api-user', purpose='encryption', state='absent')
+    assert not failed and result['changed'] is True and client.writes == []
+    assert warnings_of(result) == [
+        "The server does not report the encryption JWK of credential 'api-user', so check mode cannot "
+        "tell whether the removal would find one (reported as a change)."]
+
+
+# ---- update=when_different -------------------------------------------------------------------------
+
+def test_when_different_on_a_hidden_server_sends_nothing_and_claims_nothing(run):
+    client = FakeClient(hide=True)
+    failed, result = run(client, diff=True, username='mobile-app', purpose='validation',
+                         jwk_name='old-key', update='when_different')
+    assert not failed and result['changed'] is False
+    # The credential list, then the JWK lookup (a typo must still fail), never a write.
+    assert client.calls == [('GET', 'credentials', 'demo'), ('GET', 'jwks', 'demo')]
+    assert result['unverified'] == ['jwk_name']
+    assert result['assignment'] == dict(username='mobile-app', purpose='validation', jwk_name=None)
+    assert result['previous_jwk_name'] is None
+    assert result['deployment'] == []
+    assert result['diff']['before'] == result['diff']['after']   # nothing to show as a change
+    assert warnings_of(result) == []   # the user chose it; 'unverified' says it
+
+
+def test_when_different_reruns_write_nothing_after_a_first_assignment(run):
+    client = FakeClient(hide=True)
+    failed, first = run(client, username='api-user', purpose='validation', jwk_name='new-key')
+    assert first['changed'] is True
+    for dummy in range(2):
+        failed, again = run(client, username='api-user', purpose='validation', jwk_name='new-key',
+                            update='when_different')
+        assert not failed and again['changed'] is False and again['unverified'] == ['jwk_name']
+    assert client.writes == [('PUT', 'api-user', 'validation', 'new-key')]
+
+
+def test_when_different_on_a_hidden_server_still_fails_for_an_unknown_jwk(run):
+    client = FakeClient(hide=True)
+    failed, result = run(client, username='api-user', purpose='validation', jwk_name='nope',
+                         update='when_different')
+    assert failed and client.writes == []
+    assert "JWK 'nope' not found in project 'demo' nor in project 'admin'" in result['msg']
+
+
+def test_when_different_in_check_mode_is_the_same_answer(run):
+    client = FakeClient(hide=True)
+    failed, result = run(client, check_mode=True, username='api-user', purpose='validation',
+                         jwk_name='new-key', update='when_different')
+    assert not failed and result['changed'] is False and result['unverified'] == ['jwk_name']
+    assert client.writes == []
+
+
+@pytest.mark.parametrize('username, jwk_name, writes', [
+    ('mobile-app', 'old-key', []),                                      # reported and equal: no write
+    ('mobile-app', 'new-key', [('PUT', 'mobile-app', 'validation', 'new-key')]),  # reported and different
+    ('api-user', 'new-key', [('PUT', 'api-user', 'validation', 'new-key')]),      # reported: none assigned
+])
+def test_when_different_on_a_reporting_server_is_the_default(run, username, jwk_name, writes):
+    results = []
+    for update in ('always', 'when_different'):
+        client = FakeClient()
+        failed, result = run(client, username=username, purpose='validation', jwk_name=jwk_name, update=update)
+        assert not failed and client.writes == writes and 'unverified' not in result
+        results.append((result['changed'], result['assignment'], result['previous_jwk_name'], client.calls))
+    assert results[0] == results[1]
+
+
+def test_when_different_for_an_unlisted_credential_warns_to_check_the_name(run):
+    client = FakeClient(accessible=['gateway-admin'])
+    failed, result = run(client, username='gateway-admin', purpose='validation', jwk_name='new-key',
+                         update='when_different')
+    assert not failed and result['changed'] is False and client.writes == []
+    assert result['unverified'] == ['jwk_name']
+    warnings = warnings_of(result)
+    assert len(warnings) == 1
+    assert "Credential 'gateway-admin' is not in the credential list of project 'demo'" in warnings[0]
+    assert warnings[0].endswith('update=when_different sent nothing: check the name.')
+
+
+def test_update_is_ignored_for_a_removal(run):
+    client = FakeClient(hide=True)
+    failed, result = run(client, username='mobile-app', purpose='validation', state='absent',
+                         update='when_different')
+    assert not failed and result['changed'] is True
+    assert client.writes == [('DELETE', 'mobile-app', 'validation')]
+    assert 'unverified' not in result
 
 
 def test_hidden_remove_nothing_assigned_is_unchanged(run):

@@ -92,7 +92,9 @@ class FakeClient(object):
         jwk = self.jwks.get(name)
         if jwk is None:
             raise ApinizerError(status=400, error_description='JWK (name: %s) is not found!' % name)
-        key = next(v for k, v in jwk.items() if k in ('rsa', 'ec', 'oct', 'okp'))
+        key = next((v for k, v in jwk.items() if k in ('rsa', 'ec', 'oct', 'okp')), None)
+        if key is None:
+            raise ApinizerError(status=400, error_description='JWK (name: %s) carries no key material to export!' % name)
         return {'keys': [dict((m, v) for m, v in key.items() if m not in ('d', 'p', 'q', 'dp', 'dq', 'qi', 'oth'))]}
 
     retry_warning = ApinizerClient.retry_warning  # the real wording, from the one client
@@ -212,8 +214,8 @@ def test_create_passes_a_landed_check_that_reads_the_name(run):
     run(RSA_TASK, client)
     landed = client.landed[0]
     assert callable(landed)
-    assert landed() is True  # the JWK exists now
-    assert client.calls[-1] == ('GET', 'signing', None)
+    assert landed() is True  # the JWK exists now, and it is the one sent
+    assert client.calls[-2:] == [L, ('EXPORT', 'signing', None)]
 
 
 def test_create_in_check_mode_writes_nothing(run):

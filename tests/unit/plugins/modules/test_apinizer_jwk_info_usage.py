@@ -13,7 +13,12 @@ import copy
 import pytest
 
 from ansible_collections.apinizer.apiops.plugins.module_utils.client import ApinizerClient
-from ansible_collections.apinizer.apiops.plugins.module_utils.where_used import NO_ID, NOT_SHOWN
+from ansible_collections.apinizer.apiops.plugins.module_utils.where_used import (
+    CREDENTIALS_NOT_REPORTED,
+    CREDENTIALS_OUTSIDE_THE_LIST,
+    NO_ID,
+    NOT_SHOWN,
+)
 from ansible_collections.apinizer.apiops.plugins.modules import apinizer_jwk_info as mod
 from ansible_collections.apinizer.apiops.tests.unit.plugins.module_utils.test_where_used import (
     JOSE_VALIDATION,
@@ -80,10 +85,10 @@ def test_usage_shows_the_policy_that_pins_a_jwk_and_the_credentials(run):
                'orders': proxy('orders', endpoints=[endpoint('/orders', 'POST', request=[PIN_EC])])}
     client = UsageClient(proxies, credentials)
     usage = by_name(run(client, usage=True))
+    unchecked = list(NOT_SHOWN) + [CREDENTIALS_OUTSIDE_THE_LIST]
     assert usage['ec-key'] == dict(credentials=[dict(username='partner', purpose='validation')], policies=[PIN_REF],
-                                   possible=[], complete=False, unchecked=list(NOT_SHOWN))
-    assert usage['rsa-key'] == dict(credentials=[], policies=[], possible=[], complete=False,
-                                    unchecked=list(NOT_SHOWN))
+                                   possible=[], complete=False, unchecked=unchecked)
+    assert usage['rsa-key'] == dict(credentials=[], policies=[], possible=[], complete=False, unchecked=unchecked)
     # the JWK list, the proxies, one request per proxy, the credentials: whatever the number of JWKs
     assert client.calls == [('list', None), ('apiProxies',), ('policies', 'billing'), ('policies', 'orders'),
                             ('credentials',)]
@@ -116,8 +121,7 @@ def test_credentials_not_reported_are_said_never_read_as_none(run):
     client = UsageClient(credentials=[{'username': 'partner'}])
     usage = by_name(run(client, usage=True))
     assert usage['ec-key']['credentials'] == []
-    assert usage['ec-key']['unchecked'][-1] == ('credentials: the server does not report which JWK each '
-                                                'credential uses')
+    assert usage['ec-key']['unchecked'][-2] == CREDENTIALS_NOT_REPORTED
 
 
 def test_a_server_without_ids_warns_and_reads_no_proxy(run):
