@@ -31,7 +31,7 @@ TARBALL="${tarballs[0]}"
 
 # What must never ship: development venvs and caches, the emulator, the CI and helper
 # scripts, tests that need the repository (integration, contract), build output, secrets.
-FORBIDDEN='(^|/)(\.venv[^/]*|\.build|\.ansible|\.cache|\.pytest_cache|__pycache__|\.git|\.ci|\.tox|tests/output|context)(/|$)|\.pyc$|\.tar\.gz$|^(\./)?(emulator|scripts|benchmarks|extensions)(/|$)|^(\./)?tests/(integration|contract|conftest\.py)|^(\./)?(pytest\.ini|requirements-dev\.txt|\.gitignore|\.ansible-lint|\.yamllint)$|changelogs/\.plugin-cache\.yaml$'
+FORBIDDEN='(^|/)(\.venv[^/]*|\.build|\.ansible|\.cache|\.pytest_cache|__pycache__|\.git|\.ci|\.tox|tests/output|context)(/|$)|\.pyc$|\.tar\.gz$|^(\./)?(emulator|scripts|benchmarks|extensions)(/|$)|^(\./)?tests/(integration|contract|inprocess|lib|conftest\.py)|^(\./)?(pytest\.ini|requirements-dev\.txt|\.gitignore|\.ansible-lint|\.yamllint)$|changelogs/\.plugin-cache\.yaml$'
 listing="$(tar -tzf "$TARBALL")"
 if bad="$(grep -E "$FORBIDDEN" <<<"$listing")"; then
     echo "build.sh: $TARBALL carries files that must not ship:" >&2

@@ -31,11 +31,12 @@ from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_material impor
 )
 from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_state import current_state, desired_state
 from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_vocabulary import (
-    DESCRIPTIVE_MEMBERS,
     KEY_TYPE_TO_MEMBER,
     normalise_key_type,
 )
 
+# What the Get JWK page's key member has no place for; the export shows them.
+_NOT_ON_GET = ('use', 'alg')
 # What the list (JwkManagementDTO) reports: no key read can tell more about these (a detached
 # JWK's url is gone for good). Any other stated fact needs a key read.
 LIST_FIELDS = ('name', 'description', 'source', 'key_type', 'kid', 'url')
@@ -96,14 +97,18 @@ class JwkReader(object):
     def with_private(self, summary):
         """The summary with the key as Get JWK shows it (private members, when shown), the
         descriptive members Get JWK leaves out (use, alg, ...) filled in from export-file."""
-        full = self._get(summary)
+        return self.completed(self._get(summary))
+
+    def completed(self, full):
+        """A Get JWK answer with what it does not show taken from export-file where the server has
+        it: the public key when it shows none ("not shown"), else the use and alg the Get JWK page
+        documents no place for (only from the same key: the thumbprints must agree)."""
         member = _member_name(full)
         if member is None:
-            # Get JWK shows no key material: "not shown". The public facts may still be exported.
             return self._export(full) or full
-        missing = [m for m in DESCRIPTIVE_MEMBERS if full[member].get(m) is None]
-        if missing and self._export_worth_trying(summary):
-            public = self._export(summary)
+        missing = [m for m in _NOT_ON_GET if full[member].get(m) is None]
+        if missing and self._export_worth_trying(full):
+            public = self._export(full)
             if public is not None and thumbprint(api_jwk_to_jwk(public)) == thumbprint(api_jwk_to_jwk(full)):
                 exported = public[_member_name(public)]
                 full = dict(full)

@@ -367,7 +367,8 @@ def diff_view(api_jwk_or_none):
 def desired_diff_view(params):
     """The ``after`` side of ``--diff`` when creating: metadata the request determines."""
     facts = desired_state(params)
-    out = {'name': params.get('name'), 'description': facts.get('description', '')}
+    # What the task does not set is not predicted: the server's value is unknown until it answers.
+    out = {'name': params.get('name'), 'description': facts.get('description')}
     for field in ('source', 'key_type', 'kid', 'use', 'alg'):
         out[field] = facts.get(field)
     if out['source'] not in (None, 'generate'):

@@ -258,6 +258,25 @@ deployment:
       description: The server's message for that environment.
       type: str
       sample: Deployed
+    pods:
+      description:
+        - The gateway pods of that environment, when the server reports the deployment per pod (the current
+          reference's C(detailList)); empty otherwise. The environment failed when any pod failed.
+      type: list
+      elements: dict
+      contains:
+        name:
+          description: Pod name.
+          type: str
+        ip:
+          description: Pod address.
+          type: str
+        success:
+          description: Whether the write was deployed to that pod.
+          type: bool
+        detail:
+          description: The server's message for that pod.
+          type: str
   sample:
     - environment: production
       success: true

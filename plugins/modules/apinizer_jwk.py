@@ -262,7 +262,7 @@ notes:
     needs Get JWK. O(return_private_key=true) always reads Get JWK.
   - B(What the server does not show.) The vendor's Get JWK page documents the key members without
     C(use) or C(alg), and its OpenAPI spec documents a Get JWK answer without any key member. What the
-    server does not show is never a difference and never a reason to replace the key. The module warns
+    server does not show is never a difference and never a reason to replace the key; the module warns
     that it could not compare it and lists the option in RV(unverified) (V(jwk) for the key material or
     its private part); it never reports a silent match. C(use) and C(alg) inside a JWK given in O(jwk)
     are not options and are not warned about, since that key is compared by its thumbprint. A server
@@ -501,6 +501,25 @@ deployment:
       description: The server's message for that environment.
       type: str
       sample: Deployed successfully
+    pods:
+      description:
+        - The gateway pods of that environment, when the server reports the deployment per pod (the current
+          reference's C(detailList)); empty otherwise. The environment failed when any pod failed.
+      type: list
+      elements: dict
+      contains:
+        name:
+          description: Pod name.
+          type: str
+        ip:
+          description: Pod address.
+          type: str
+        success:
+          description: Whether the write was deployed to that pod.
+          type: bool
+        detail:
+          description: The server's message for that pod.
+          type: str
   sample: [{"environment": "production", "success": true, "message": ""}, {"environment": "staging", "success": true, "message": ""}]
 failed_environments:
   description: The environments a write could not be deployed to, when that failed the task.
@@ -580,7 +599,6 @@ from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_converge impor
     refusal_message,
     replace_failed_message,
 )
-from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_material import api_jwk_to_jwk
 from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_options import jwk_option_spec
 from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_reader import JwkReader
 from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_state import (
@@ -666,8 +684,9 @@ class JwkRun(object):
             self.result['jwk'] = self.view(current) if current is not None and self.params['state'] == 'present' else {}
             return self.result
         fresh = self.reader.full(self.name)
-        if fresh is not None and not self.params['return_private_key'] and api_jwk_to_jwk(fresh) is None:
-            fresh = self.reader.with_public(fresh)  # Get JWK showed no key: its public facts elsewhere
+        if fresh is not None:
+            # What Get JWK does not show (use, alg; on some servers the whole key) from the export.
+            fresh = self.reader.completed(fresh)
         self.result['jwk'] = self.view(fresh) if fresh is not None else {}
         if 'diff' in self.result and fresh is not None:
             self.result['diff']['after'] = diff_view(fresh)

@@ -158,7 +158,7 @@ options:
       - The JWKs O(state=overridden) may delete. Required with O(state=overridden).
       - Give exactly one of O(scope.prefix) and O(scope.regex).
       - A scope that holds every name is refused before any request (an empty O(scope.prefix), or an
-        O(scope.regex) such as V(.*) that matches any name): list the JWKs in O(config), or name what they share.
+        O(scope.regex) such as V(.*) that matches any name); list the JWKs in O(config), or name what they share.
     type: dict
     suboptions:
       prefix:
@@ -179,7 +179,7 @@ options:
         JWK name or null, and each name must be a JWK of the project or of C(admin), spelled exactly. An empty
         list, a list that cannot be read, or anything else proves nothing, and the task fails with the reason.
       - The documented API reports no assignments, so there O(exclusive=true) is needed to delete. In the
-        C(admin) project it is always needed: a credential of any project may use a JWK of C(admin), and no
+        C(admin) project it is always needed, since a credential of any project may use a JWK of C(admin), and no
         credential list is known to hold them all.
       - O(exclusive=true) asserts that no credential uses a JWK in O(scope) that O(config) does not list.
     type: bool
@@ -196,12 +196,13 @@ options:
     type: bool
     default: false
 notes:
-  - B(Requests.) One list request; one GET per JWK whose decision needs key material; with O(state=overridden)
-    one credential list request when there is something to delete (without O(exclusive), when that list reports
-    assignments: the C(admin) project's credential list too, and its JWK list when a credential names a JWK
-    the project lacks); when a JWK is to be deleted or replaced, one request for the project's API proxies and
-    one per proxy (which policies pin it); then one request per write (two for a replacement). A creation is
-    not read back.
+  - B(Requests.) One list request; one public-key read (the public-only export, or Get JWK where the server
+    has no export) per JWK whose decision needs key material; with O(state=overridden) one credential list
+    request when there is something to delete (without O(exclusive), when that list reports assignments, the
+    C(admin) project's credential list too, and its JWK list when a credential names a JWK the project lacks);
+    when a JWK is to be deleted or replaced, one request for the project's API proxies and one per proxy (which
+    policies pin it); then one request per write (two for a replacement), and one list request after creations
+    for the new ids.
   - B(Policies that pin a JWK.) Checked as M(apinizer.apiops.apinizer_jwk) does, once for the whole task and only
     when it deletes or replaces a JWK; RV(jwks[].where_used) returns what was found for each. The documented API
     cannot show global policies, policy groups or connections; they are listed in
@@ -378,6 +379,25 @@ deployment:
       description: The server's message for that environment.
       type: str
       sample: Deployed successfully
+    pods:
+      description:
+        - The gateway pods of that environment, when the server reports the deployment per pod (the current
+          reference's C(detailList)); empty otherwise. The environment failed when any pod failed.
+      type: list
+      elements: dict
+      contains:
+        name:
+          description: Pod name.
+          type: str
+        ip:
+          description: Pod address.
+          type: str
+        success:
+          description: Whether the write was deployed to that pod.
+          type: bool
+        detail:
+          description: The server's message for that pod.
+          type: str
 failed_item:
   description: The name of the JWK whose write failed; the summary lists hold what was written before it.
   returned: when a write failed

@@ -30,7 +30,7 @@ description:
   - An encrypted PEM key is read with O(passphrase). Without it, or when it does not decrypt the
     key, the task fails and the file is kept, even with O(force=true).
   - A key in another encrypted format (an OpenSSH key with a passphrase, PuTTY, SSH2, OpenPGP, binary
-    PKCS#8 or PKCS#12, a JWE) is never read: the task fails and the file is kept, even with O(force=true).
+    PKCS#8 or PKCS#12, a JWE) is never read; the task fails and the file is kept, even with O(force=true).
   - Private key members never appear in the module result.
   - Does not talk to Apinizer, so it is not part of the C(apinizer.apiops.apinizer) action group.
   - The C(apinizer.apiops.jwk_rotation) role uses it for C(jwk_rotation_source=local).

@@ -1,31 +1,22 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""The integration harness: real ansible-playbook runs against a fresh emulator per test.
+"""The playbook harness: real ansible-playbook runs against a fresh emulator per test, for what
+only a playbook proves (the role's flows, -vvv and log_path output, check mode through --check);
+a module's own behaviour is proved in-process (tests/inprocess).
 
 Fixtures (see docs/design.md, "The integration harness"):
 
-``emulator``
-    A started ``apinizer_emulator.Emulator`` (plain HTTP, default seed), stopped after the test.
-    It is the server as documented: credential lists carry no assignment fields. A test marked
-    ``@pytest.mark.report_assignments`` gets a server that reports them (validationJwkName /
-    encryptionJwkName), an opt-in that survives ``reset()``; a test that runs in both worlds
-    calls ``emulator.configure(report_assignments=...)`` itself. Likewise Get JWK answers carry no
-    ``use``/``alg`` in the key member unless ``@pytest.mark.report_use_alg`` (or
-    ``configure(report_use_alg=True)``). Override it in a test module (a fixture of the same name)
-    for TLS or custom environments; ``run_playbook`` and ``run_ansible`` then point at that one.
+``emulator`` / ``emu`` (tests/conftest.py)
+    A started emulator per test; override ``emulator`` in a test module (a fixture of the same
+    name) for TLS or custom environments; ``run_playbook`` then points at it.
 
 ``run_playbook(playbook, extra_vars=None, check=False, diff=False, verbosity=0, env=None,
-tags=None, expect_failure=False, extra_args=None, timeout=300) -> Run``
+expect_failure=False, timeout=300) -> Run``
     ``playbook`` is YAML text or a path. Runs the venv's ansible-playbook against the installed
     collection in .build/collections, with APINIZER_URL/TOKEN/PROJECT set for the emulator.
     ``env`` adds or overrides variables; a value of None removes one. Asserts rc == 0 unless
     ``expect_failure`` (then asserts rc != 0).
-
-``run_ansible(module, args=None, check=False, diff=False, verbosity=0, env=None,
-expect_failure=False, extra_args=None, timeout=300) -> Run``
-    Ad-hoc ``ansible localhost -m <module> -a <args>`` with the same environment; ``args`` is a
-    string or a dict (sent as JSON).
 """
 
 from __future__ import absolute_import, division, print_function
@@ -45,11 +36,6 @@ CALLBACK_DIR = os.path.join(os.path.dirname(os.path.abspath(__file__)), 'callbac
 BIN = os.path.dirname(sys.executable)
 DEFAULT_PROJECT = 'demo'
 DEFAULT_TOKEN = 'emulator-token'
-
-
-def pytest_configure(config):
-    config.addinivalue_line('markers', 'report_assignments: the emulator lists credentials with '
-                                       'validationJwkName/encryptionJwkName (not documented by the vendor)')
 
 
 class Run(object):
@@ -105,7 +91,7 @@ def _executable(name):
 
 
 class _Runner(object):
-    """Builds the environment and runs one command; shared by run_playbook and run_ansible."""
+    """Builds the environment and runs one ansible-playbook."""
 
     def __init__(self, tmp_path, emulator):
         self.tmp_path = tmp_path
@@ -139,8 +125,6 @@ class _Runner(object):
             'ANSIBLE_LOCALHOST_WARNING': 'False',
             'ANSIBLE_INVENTORY_UNPARSED_WARNING': 'False',
             'ANSIBLE_RETRY_FILES_ENABLED': 'False',
-            # ad-hoc `ansible` loads callbacks (our collector) only with this set.
-            'ANSIBLE_LOAD_CALLBACK_PLUGINS': 'True',
             'APINIZER_URL': self.emulator.url,
             'APINIZER_TOKEN': getattr(self.emulator, 'token', None) or DEFAULT_TOKEN,
             'APINIZER_PROJECT': DEFAULT_PROJECT,
@@ -173,19 +157,8 @@ class _Runner(object):
             assert run.rc == 0, 'ansible failed:\n' + run.describe()
         return run
 
-    @staticmethod
-    def common_args(check, diff, verbosity, extra_args):
-        args = ['-i', 'localhost,', '-c', 'local']
-        if check:
-            args.append('--check')
-        if diff:
-            args.append('--diff')
-        if verbosity:
-            args.append('-' + 'v' * verbosity)
-        return args + list(extra_args or [])
-
     def playbook(self, playbook, extra_vars=None, check=False, diff=False, verbosity=0, env=None,
-                 tags=None, expect_failure=False, extra_args=None, timeout=300):
+                 expect_failure=False, timeout=300):
         n = self._next()
         if hasattr(playbook, '__fspath__') or (isinstance(playbook, str) and '\n' not in playbook
                                                and os.path.isfile(playbook)):
@@ -194,46 +167,20 @@ class _Runner(object):
             path = str(self.tmp_path / ('playbook-%d.yml' % n))
             with open(path, 'w') as f:
                 f.write(playbook)
-        args = [_executable('ansible-playbook')] + self.common_args(check, diff, verbosity, extra_args)
+        args = [_executable('ansible-playbook'), '-i', 'localhost,', '-c', 'local']
+        if check:
+            args.append('--check')
+        if diff:
+            args.append('--diff')
+        if verbosity:
+            args.append('-' + 'v' * verbosity)
         if extra_vars:
             # A file keeps types (bool, list, dict) and secrets out of the process list.
             vars_file = self.tmp_path / ('extra-vars-%d.json' % n)
             vars_file.write_text(json.dumps(extra_vars))
             args += ['-e', '@' + str(vars_file)]
-        if tags:
-            args += ['--tags', tags if isinstance(tags, str) else ','.join(tags)]
         args.append(path)
         return self.run(args, env, expect_failure, timeout)
-
-    def adhoc(self, module, args=None, check=False, diff=False, verbosity=0, env=None,
-              expect_failure=False, extra_args=None, timeout=300):
-        cmd = [_executable('ansible'), 'localhost', '-m', module] + self.common_args(check, diff, verbosity, extra_args)
-        if args:
-            cmd += ['-a', args if isinstance(args, str) else json.dumps(args)]
-        return self.run(cmd, env, expect_failure, timeout)
-
-
-@pytest.fixture
-def emulator(request):
-    from apinizer_emulator import Emulator
-    marked = request.node.get_closest_marker
-    emu = Emulator(report_assignments=marked('report_assignments') is not None,
-                   report_use_alg=marked('report_use_alg') is not None)
-    emu.start()
-    try:
-        yield emu
-    finally:
-        emu.stop()
-
-
-@pytest.fixture
-def emu(emulator, request):
-    """The per-test emulator with the test module's SEED (if it has one) merged in and an empty request log."""
-    seed = getattr(request.module, 'SEED', None)
-    if seed:
-        emulator.seed(seed)
-    emulator.clear_requests()
-    return emulator
 
 
 @pytest.fixture
@@ -244,8 +191,3 @@ def ansible_runner(tmp_path, emulator):
 @pytest.fixture
 def run_playbook(ansible_runner):
     return ansible_runner.playbook
-
-
-@pytest.fixture
-def run_ansible(ansible_runner):
-    return ansible_runner.adhoc

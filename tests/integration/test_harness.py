@@ -14,61 +14,40 @@ import pytest
 pytestmark = pytest.mark.slow
 
 
-def test_debug_task_is_ok_and_unchanged(run_playbook):
-    run = run_playbook('''
+def test_a_run_sees_its_variables_environment_and_modes(run_playbook, emulator, tmp_path):
+    path = tmp_path / 'harness.yml'
+    path.write_text('''
 - hosts: localhost
   gather_facts: false
   tasks:
     - name: Say hello
       ansible.builtin.debug:
         msg: hello {{ who }}
-''', extra_vars={'who': 'harness'})
-    assert run.rc == 0
-    result = run.task('Say hello')
-    assert result['status'] == 'ok'
-    assert result['changed'] is False
-    assert result['failed'] is False
-    assert result['host'] == 'localhost'
-    assert result['result']['msg'] == 'hello harness'
-    assert run.changed_tasks == []
-    assert 'hello harness' in run.stdout
-
-
-def test_environment_points_at_emulator_and_installed_collection(run_playbook, emulator):
-    run = run_playbook('''
-- hosts: localhost
-  gather_facts: false
-  tasks:
     - name: Show environment
       ansible.builtin.debug:
         msg:
           url: "{{ lookup('ansible.builtin.env', 'APINIZER_URL') }}"
-          token: "{{ lookup('ansible.builtin.env', 'APINIZER_TOKEN') }}"
+          token: "{{ lookup('ansible.builtin.env', 'APINIZER_TOKEN', default='UNSET') }}"
           project: "{{ lookup('ansible.builtin.env', 'APINIZER_PROJECT') }}"
           collections: "{{ lookup('ansible.builtin.env', 'ANSIBLE_COLLECTIONS_PATH') }}"
           python: "{{ ansible_playbook_python }}"
+          modes: "{{ ansible_check_mode }}|{{ ansible_diff_mode }}"
 ''')
+    run = run_playbook(str(path), extra_vars={'who': 'harness'}, check=True, diff=True,
+                       env={'APINIZER_PROJECT': 'other', 'APINIZER_TOKEN': None})
+    assert run.rc == 0 and '--check' in run.args and '--diff' in run.args
+    result = run.task('Say hello')
+    assert (result['status'], result['changed'], result['failed'], result['host']) == ('ok', False, False, 'localhost')
+    assert result['result']['msg'] == 'hello harness' and 'hello harness' in run.stdout
+    assert run.changed_tasks == []
     msg = run.task('Show environment')['result']['msg']
     assert msg['url'] == emulator.url
-    assert msg['token'] == getattr(emulator, 'token', None) or 'emulator-token'
-    assert msg['project'] == 'demo'
+    assert (msg['token'], msg['project'], msg['modes']) == ('UNSET', 'other', 'True|True')
     assert msg['collections'].endswith(os.path.join('.build', 'collections'))
     assert os.path.dirname(msg['python']) == os.path.dirname(sys.executable)
 
 
-def test_env_override_and_removal(run_playbook):
-    run = run_playbook('''
-- hosts: localhost
-  gather_facts: false
-  tasks:
-    - name: Show environment
-      ansible.builtin.debug:
-        msg: "{{ lookup('ansible.builtin.env', 'APINIZER_PROJECT') }}|{{ lookup('ansible.builtin.env', 'APINIZER_TOKEN', default='UNSET') }}"
-''', env={'APINIZER_PROJECT': 'other', 'APINIZER_TOKEN': None})
-    assert run.task('Show environment')['result']['msg'] == 'other|UNSET'
-
-
-def test_uri_request_reaches_emulator_log(run_playbook, emulator):
+def test_a_request_reaches_the_emulator_log(run_playbook, emulator):
     emulator.clear_requests()
     run = run_playbook('''
 - hosts: localhost
@@ -76,42 +55,19 @@ def test_uri_request_reaches_emulator_log(run_playbook, emulator):
   tasks:
     - name: List JWKs over plain HTTP
       ansible.builtin.uri:
-        url: "{{ lookup('ansible.builtin.env', 'APINIZER_URL') }}/apiops/projects/demo/jwks/"
+        url: "{{ lookup('ansible.builtin.env', 'APINIZER_URL') }}/apiops/projects/{{ lookup('ansible.builtin.env', 'APINIZER_PROJECT') }}/jwks/"
         headers:
           Authorization: "Bearer {{ lookup('ansible.builtin.env', 'APINIZER_TOKEN') }}"
-        return_content: true
-''')
-    result = run.task('List JWKs over plain HTTP')
-    assert result['result']['status'] == 200
-    logged = [(r['method'], r['path']) for r in emulator.requests()]
-    assert ('GET', '/apiops/projects/demo/jwks/') in logged
-
-
-def test_check_mode_and_diff_pass_through(run_playbook):
-    run = run_playbook('''
-- hosts: localhost
-  gather_facts: false
-  tasks:
-    - name: Report modes
-      ansible.builtin.debug:
-        msg: "{{ ansible_check_mode }}|{{ ansible_diff_mode }}"
-''', check=True, diff=True)
-    assert run.task('Report modes')['result']['msg'] == 'True|True'
-    assert '--check' in run.args and '--diff' in run.args
-
-    run = run_playbook('''
-- hosts: localhost
-  gather_facts: false
-  tasks:
     - name: Report modes
       ansible.builtin.debug:
         msg: "{{ ansible_check_mode }}|{{ ansible_diff_mode }}"
 ''')
+    assert run.task('List JWKs over plain HTTP')['result']['status'] == 200
+    assert [(r['method'], r['path']) for r in emulator.requests()] == [('GET', '/apiops/projects/demo/jwks/')]
     assert run.task('Report modes')['result']['msg'] == 'False|False'
 
 
-def test_failing_task_gives_nonzero_rc(run_playbook):
-    run = run_playbook('''
+FAILING = '''
 - hosts: localhost
   gather_facts: false
   tasks:
@@ -121,7 +77,11 @@ def test_failing_task_gives_nonzero_rc(run_playbook):
     - name: Never reached
       ansible.builtin.debug:
         msg: unreachable
-''', expect_failure=True)
+'''
+
+
+def test_failing_task_gives_nonzero_rc(run_playbook):
+    run = run_playbook(FAILING, expect_failure=True)
     assert run.rc != 0
     result = run.task('Break on purpose')
     assert result['failed'] is True
@@ -134,54 +94,7 @@ def test_failing_task_gives_nonzero_rc(run_playbook):
 
 def test_unexpected_failure_is_reported(run_playbook):
     with pytest.raises(AssertionError, match='broken on purpose'):
-        run_playbook('''
-- hosts: localhost
-  gather_facts: false
-  tasks:
-    - name: Break on purpose
-      ansible.builtin.fail:
-        msg: broken on purpose
-''')
-
-
-def test_playbook_from_path_and_tags(run_playbook, tmp_path):
-    path = tmp_path / 'tagged.yml'
-    path.write_text('''
-- hosts: localhost
-  gather_facts: false
-  tasks:
-    - name: Tagged one
-      ansible.builtin.debug:
-        msg: one
-      tags: [one]
-    - name: Tagged two
-      ansible.builtin.debug:
-        msg: two
-      tags: [two]
-''')
-    run = run_playbook(path, tags=['two'])
-    assert [r['task'] for r in run.results] == ['Tagged two']
-
-
-def test_extra_args_pass_through(run_playbook):
-    run = run_playbook('''
-- hosts: localhost
-  gather_facts: false
-  tasks:
-    - name: Collection path
-      ansible.builtin.debug:
-        msg: "{{ lookup('ansible.builtin.env', 'ANSIBLE_COLLECTIONS_PATH') }}"
-''', extra_args=['--list-tasks'])
-    # --list-tasks runs nothing: extra_args reach ansible-playbook.
-    assert run.results == []
-    assert 'Collection path' in run.stdout
-
-
-def test_run_ansible_adhoc(run_ansible):
-    run = run_ansible('ansible.builtin.command', 'echo adhoc-works')
-    assert 'adhoc-works' in run.stdout
-    assert run.results and run.results[-1]['result']['stdout'] == 'adhoc-works'
-    assert run.results[-1]['changed'] is True
+        run_playbook(FAILING)
 
 
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
@@ -205,7 +118,7 @@ def test_built_tarball_ships_the_collection_and_nothing_else():
     for forbidden in ('.venv', '.venv-2.16', '.build', '.ansible', '.git', '.ci', 'emulator', 'scripts',
                       'benchmarks', 'extensions', 'pytest.ini', 'requirements-dev.txt', 'context'):
         assert forbidden not in top
-    assert not [n for n in names if n.startswith(('tests/integration', 'tests/contract', 'tests/output'))]
+    assert not [n for n in names if n.startswith(('tests/integration', 'tests/contract', 'tests/inprocess', 'tests/output'))]
     assert not [n for n in names if '__pycache__' in n or n.endswith('.pyc')]
 
 

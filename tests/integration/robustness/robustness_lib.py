@@ -4,8 +4,9 @@
 """Shared helpers of the robustness suites (faults, secrets, TLS, bad input, concurrency).
 
 Everything here reads the emulator's own state and request log, i.e. what really happened on
-the wire and on the "server"; nothing is faked. The fixtures ``emulator`` and ``run_playbook``
-come from tests/integration/conftest.py.
+the wire and on the "server"; nothing is faked. The secret greps and state checks live in
+tests/lib/leak_checks.py (shared with tests/inprocess). The fixtures ``emulator`` and
+``run_playbook`` come from tests/conftest.py and tests/integration/conftest.py.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -13,9 +14,7 @@ __metaclass__ = type
 
 import json
 
-
-# Every private member of RFC 7518/8037 keys; ``k`` is the whole secret of an oct key.
-PRIVATE_MEMBERS = ('d', 'p', 'q', 'dp', 'dq', 'qi', 'k')
+from leak_checks import PRIVATE_MEMBERS, dangling_references, leaks, private_values, server_secrets  # noqa: F401 (re-exported)
 
 # Two generated JWKs every suite can rely on (plus the default seed: credentials api-user,
 # mobile-app, partner-app; admin/shared-admin-jwk).
@@ -53,49 +52,3 @@ def api_log(emu):
 
 def jwks_of(emu, project='demo'):
     return emu.state()['projects'][project]['jwks']
-
-
-def dangling_references(emu):
-    """Credentials (user/purpose -> JWK) whose JWK exists neither in their project nor in admin."""
-    state = emu.state()['projects']
-    admin = state.get('admin', {}).get('jwks', {})
-    dangling = []
-    for pname, proj in state.items():
-        for user, cred in proj.get('credentials', {}).items():
-            for purpose in ('validation', 'encryption'):
-                name = cred.get('%sJwkName' % purpose)
-                if name and name not in proj['jwks'] and name not in admin:
-                    dangling.append('%s/%s/%s -> %s' % (pname, user, purpose, name))
-    return dangling
-
-
-def private_values(emu):
-    """Every private member value of every JWK the emulator holds, as {description: value}."""
-    values = {}
-    for pname, proj in emu.state()['projects'].items():
-        for name, rec in proj['jwks'].items():
-            for member in PRIVATE_MEMBERS:
-                value = rec['jwk'].get(member)
-                if isinstance(value, str) and len(value) >= 16:
-                    values['%s/%s.%s' % (pname, name, member)] = value
-    return values
-
-
-def server_secrets(emu, known):
-    """``known`` ({description: value}) plus every secret the emulator holds: each token it issued,
-    each credential password and each private JWK member (private_values)."""
-    found = dict(known)
-    state = emu.state()
-    for i, tok in enumerate(state['tokens']):
-        found['issued token %d' % i] = tok
-    for pname, proj in state['projects'].items():
-        for user, cred in proj.get('credentials', {}).items():
-            if cred.get('password'):
-                found['credential password %s/%s' % (pname, user)] = cred['password']
-    found.update(private_values(emu))
-    return found
-
-
-def leaks(text, secrets):
-    """The names of the secrets (a {description: value} dict) that occur in text."""
-    return sorted(desc for desc, value in secrets.items() if value and value in text)

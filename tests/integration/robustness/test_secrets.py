@@ -1,15 +1,18 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""Secrets never reach the output: a table of scenarios x every module and the role.
+"""Secrets never reach what Ansible prints or logs: every module and the role through
+ansible-playbook at -vvv, with its log file (log_path) on.
 
-Each scenario is one ansible-playbook run at -vvv (with --diff, in check mode, with
-username/password auth, with a bad token, a bad password, on failure paths) running every
-module and the role. Afterwards the real secrets are collected from the emulator (the API
-token, the admin password, every token the server issued, every credential password and every
-private JWK member d, p, q, dp, dq, qi and oct k, read from GET /__emulator__/state) and from
-the private key files the run wrote, and the combined stdout+stderr is grepped for each one.
-A positive control proves the grep finds a secret when one is printed.
+Each scenario is one ansible-playbook run at -vvv --diff (a real run; the same in check mode,
+which also proves check mode through Ansible writes nothing; every request answered by an error
+that echoes it, with username/password auth) running every module and the role. Afterwards the
+real secrets are collected from the emulator (the API token, the admin password, every token the
+server issued, every credential password and every private JWK member d, p, q, dp, dq, qi and oct
+k) and from the private key files the run wrote, and the combined stdout+stderr and the log file
+are grepped for each one. A positive control proves the grep finds a secret when one is printed.
+A module's own output on its failure paths (bad token, bad password, server errors, echoed
+imports): tests/inprocess/test_secrets.py.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -26,8 +29,6 @@ pytestmark = [pytest.mark.slow, pytest.mark.robustness]
 
 TOKEN = 'tok-9f3c2b7e1d5a4c68b0e2f1a3d5c7e9b1'
 PASSWORD = 'pw-7d1e5b3a9c2f4e6081d3b5a7c9e1f3a5'
-WRONG_TOKEN = 'wrong-tok-5c3a1e9f7d2b4c6e8a0f1b3d5e7a9c1'
-WRONG_PASSWORD = 'wrong-pw-3e5a7c9e1b2d4f6a8c0e1f3b5d7a9c2'
 
 JWK = 'apinizer.apiops.apinizer_jwk'
 
@@ -60,6 +61,12 @@ def _tasks(tmp, emu, failing=False):
          'ignore_errors': True},
         {'name': 'update description', JWK: {'name': 'seed-oct', 'description': 'updated',
                                              'key_type': 'OCT', 'key_size': 256}},
+        {'name': 'replace', JWK: {'name': 'sec-rsa', 'key_type': 'RSA', 'key_size': 3072, 'algorithm': 'RS256',
+                                  'regenerate': 'when_different'}},
+        {'name': 'private key on request, not logged', JWK: {'name': 'seed-ec', 'return_private_key': True},
+         'no_log': True},
+        {'name': 'set', 'apinizer.apiops.apinizer_jwks': {'config': [{'name': 'sec-set', 'source': 'jwk',
+                                                                      'jwk': seed_ec}]}},
         {'name': 'read JWKs', 'apinizer.apiops.apinizer_jwk_info': {'names': ['seed-ec', 'seed-oct', 'sec-rsa', 'sec-oct']}},
         {'name': 'read admin JWK', 'apinizer.apiops.apinizer_jwk_info': {'name': 'shared-admin-jwk', 'project': 'admin'}},
         {'name': 'list JWKs', 'apinizer.apiops.apinizer_jwk_info': {}},
@@ -97,8 +104,7 @@ def _play(tasks):
 
 
 def _secrets(emu, tmp):
-    found = server_secrets(emu, {'API token': TOKEN, 'admin password': PASSWORD, 'wrong token': WRONG_TOKEN,
-                                 'wrong password': WRONG_PASSWORD})
+    found = server_secrets(emu, {'API token': TOKEN, 'admin password': PASSWORD})
     for name in ('keypair.jwk', 'rotation.jwk'):
         path = os.path.join(tmp, name)
         if os.path.exists(path):
@@ -110,45 +116,35 @@ def _secrets(emu, tmp):
     return found
 
 
-# scenario -> (run_playbook keyword arguments, environment, tasks fail)
-SCENARIOS = {
-    'vvv-diff': (dict(verbosity=3, diff=True), {}, False),
-    'check-mode': (dict(verbosity=3, diff=True, check=True), {}, False),
-    'password-auth': (dict(verbosity=3, diff=True),
-                      {'APINIZER_TOKEN': None, 'APINIZER_USERNAME': 'admin', 'APINIZER_PASSWORD': PASSWORD}, False),
-    'bad-token': (dict(verbosity=3), {'APINIZER_TOKEN': WRONG_TOKEN}, True),
-    'bad-password': (dict(verbosity=3),
-                     {'APINIZER_TOKEN': None, 'APINIZER_USERNAME': 'admin', 'APINIZER_PASSWORD': WRONG_PASSWORD}, True),
-    'server-errors': (dict(verbosity=3, diff=True), {}, True),
-}
+def _logged(tmp):
+    """What the run wrote to its log file (ANSIBLE_LOG_PATH)."""
+    path = os.path.join(tmp, 'ansible.log')
+    with open(path) as f:
+        return f.read()
 
 
-@pytest.mark.parametrize('scenario', list(SCENARIOS))
-def test_no_secret_in_output(run_playbook, emu, tmp_path, scenario):
-    kwargs, env, failing = SCENARIOS[scenario]
+@pytest.mark.parametrize('check', [False, True], ids=['vvv-diff', 'check-mode'])
+def test_no_secret_in_output_or_log(run_playbook, emu, tmp_path, check):
     tmp = str(tmp_path)
-    if scenario == 'server-errors':
-        # Every write fails on the server: deployment failures and a 500 on each credential write.
-        emu.configure(failing_environments=['staging'])
-        emu.add_fault(method='PUT', path='/credentials/', action='status', status=500, count=None)
-    run = run_playbook(_play(_tasks(tmp, emu, failing)), env=env, **kwargs)
+    run = run_playbook(_play(_tasks(tmp, emu)), verbosity=3, diff=True, check=check,
+                       env={'ANSIBLE_LOG_PATH': os.path.join(tmp, 'ansible.log')})
     secrets = _secrets(emu, tmp)
     # The grep covers the seeded keys, and after a real run every key the run created or wrote.
     members = [s for s in secrets if s.rsplit('.', 1)[-1] in ('d', 'p', 'q', 'dp', 'dq', 'qi', 'k')]
-    assert len(members) >= (3 if failing or kwargs.get('check') else 20), sorted(secrets)
-    found = leaks(run.output, secrets)
-    assert found == [], 'secrets in the %s output: %s\n%s' % (scenario, ', '.join(found), run.describe())
-    # The run really did something (or really failed) for every target.
-    if scenario == 'bad-token':
-        assert run.task('list JWKs')['failed'] and '401' in run.task('list JWKs')['result']['msg']
-    elif scenario == 'bad-password':
-        assert run.task('list JWKs')['failed']
-    elif scenario == 'server-errors':
-        assert run.task('assign')['failed'] and '500' in run.task('assign')['result']['msg']
+    assert len(members) >= (3 if check else 20), sorted(secrets)
+    logged = _logged(tmp)
+    assert 'read JWKs' in logged  # the log file holds the run
+    for where, text in (('output', run.output), ('log file', logged)):
+        found = leaks(text, secrets)
+        assert found == [], 'secrets in the %s: %s\n%s' % (where, ', '.join(found), run.describe())
+    assert 'the output has been hidden' in run.output  # the no_log task
+    assert run.task('read JWKs')['failed'] is False, run.describe()
+    writes = [(r['method'], r['path']) for r in emu.requests() if r['method'] != 'GET']
+    if check:
+        # Check mode through Ansible (--check): every module and the role plan, nothing is written.
+        assert run.changed_tasks and writes == [], (writes, run.describe())
     else:
-        assert run.task('read JWKs')['failed'] is False, run.describe()
-        if scenario != 'check-mode':
-            assert 'sec-rsa' in emu.state()['projects']['demo']['jwks']
+        assert 'sec-rsa' in emu.state()['projects']['demo']['jwks']
 
 
 def test_server_error_that_echoes_the_request_is_masked(run_playbook, emu):
@@ -166,39 +162,18 @@ def test_server_error_that_echoes_the_request_is_masked(run_playbook, emu):
     assert found == [], 'secrets in the output: %s\n%s' % (', '.join(found), run.describe())
 
 
-def test_server_error_that_echoes_a_private_jwk_import_is_masked(run_playbook, emu):
-    """Token auth, a POST carrying private members (jwkStr with d) answered by an echoing 500.
-
-    The password-auth case above never gets past the token exchange; here the GET answers
-    "not found" as usual and only the write is echoed, so the request body with the private
-    key material and the Authorization header come back in the error body.
-    """
-    emu.add_fault(method='POST', path='/jwks/', action='status', status=500, echo=True, count=None)
-    seed_ec = emu.state()['projects']['demo']['jwks']['seed-ec']['jwk']
-    tasks = [
-        {'name': 'import private JWK', JWK: {'name': 'echo-imported', 'source': 'jwk', 'jwk': seed_ec},
-         'ignore_errors': True},
-        {'name': 'import private JWK as a string', JWK: {'name': 'echo-imported', 'source': 'jwk',
-                                                         'jwk': json.dumps(seed_ec)}, 'ignore_errors': True},
-    ]
-    run = run_playbook(_play(tasks), verbosity=3, diff=True)
-    for name in ('import private JWK', 'import private JWK as a string'):
-        task = run.task(name)
-        # The write really reached the server and really failed with its echoed answer.
-        assert task['failed'] and '500' in task['result']['msg'], run.describe()
-    posts = [r for r in emu.requests() if r['method'] == 'POST']
-    assert len(posts) == 2 and seed_ec['d'] in posts[0]['body']['jwkStr']
-    found = leaks(run.output, _secrets(emu, '/nonexistent'))
-    assert found == [], 'secrets in the output: %s\n%s' % (', '.join(found), run.describe())
-
-
-def test_positive_control_private_key_is_shown_when_asked(run_playbook, emu):
-    """return_private_key: true without no_log prints d (documented opt-in): the grep finds it."""
-    run = run_playbook(_play([{'name': 'ask for the private key', JWK: {
-        'name': 'seed-ec', 'key_type': 'EC', 'curve': 'P-256', 'return_private_key': True}}]), verbosity=1)
+def test_positive_control_private_key_is_shown_when_asked(run_playbook, emu, tmp_path):
+    """return_private_key: true without no_log prints d (documented opt-in): the greps find it, in
+    the output and in the log file."""
+    tmp = str(tmp_path)
+    task = {'name': 'ask for the private key', JWK: {
+        'name': 'seed-ec', 'key_type': 'EC', 'curve': 'P-256', 'return_private_key': True}}
+    env = {'ANSIBLE_LOG_PATH': os.path.join(tmp, 'ansible.log')}
+    run = run_playbook(_play([task]), verbosity=1, env=env)
     secrets = _secrets(emu, '/nonexistent')
     assert leaks(run.output, secrets) == ['demo/seed-ec.d'], run.describe()
+    assert leaks(_logged(tmp), secrets) == ['demo/seed-ec.d']
     # And with no_log the same task shows nothing.
-    run = run_playbook(_play([{'name': 'ask for the private key', 'no_log': True, JWK: {
-        'name': 'seed-ec', 'key_type': 'EC', 'curve': 'P-256', 'return_private_key': True}}]), verbosity=3)
-    assert leaks(run.output, secrets) == []
+    os.remove(os.path.join(tmp, 'ansible.log'))
+    run = run_playbook(_play([dict(task, no_log=True)]), verbosity=3, env=env)
+    assert leaks(run.output, secrets) == [] and leaks(_logged(tmp), secrets) == []

@@ -1,11 +1,12 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""TLS: the emulator over HTTPS with its own self-signed CA.
+"""TLS and the role: the emulator over HTTPS with its own self-signed CA.
 
-Verification is on by default and fails with a message that says what to do (ca_path,
-validate_certs); ca_path (option, role variable or APINIZER_CA_PATH) makes it pass;
-validate_certs: false (option, role variable or APINIZER_VALIDATE_CERTS) works and warns.
+Verification is on by default and the role's failure says what to do (ca_path, validate_certs);
+the role variable jwk_rotation_apinizer_ca_path or APINIZER_CA_PATH makes it pass;
+jwk_rotation_apinizer_validate_certs: false or APINIZER_VALIDATE_CERTS=false works and warns.
+The modules' options and environment variables over HTTPS: tests/inprocess/test_tls.py.
 """
 
 from __future__ import absolute_import, division, print_function
@@ -19,9 +20,6 @@ import pytest
 from robustness_lib import role_task
 
 pytestmark = [pytest.mark.slow, pytest.mark.robustness, pytest.mark.tls]
-
-INFO = 'apinizer.apiops.apinizer_jwk_info'
-
 
 @pytest.fixture
 def emulator(tmp_path_factory):
@@ -51,30 +49,16 @@ def _clear_failure(msg):
             and 'ca_path' in msg and 'validate_certs' in msg)
 
 
-def _warned(result):
-    return any('validate_certs' in w for w in result.get('warnings') or [])
 
-
-def test_https_options_and_role_variables(run_playbook, emulator):
+def test_https_role_variables(run_playbook, emulator):
     assert emulator.url.startswith('https://')
     ca = emulator.ca_file
     run = run_playbook(_play([
-        {'name': 'default verification', INFO: {}, 'ignore_errors': True},
-        {'name': 'with ca_path', INFO: {'ca_path': ca}},
-        {'name': 'without verification', INFO: {'validate_certs': False}},
         _rescued('role default', jwk_rotation_name='tls-default'),
         _rescued('role ca_path', jwk_rotation_name='tls-ca', jwk_rotation_apinizer_ca_path=ca),
         _rescued('role no verification', jwk_rotation_name='tls-insecure', jwk_rotation_apinizer_validate_certs=False),
     ]))
     problems = []
-    default = run.task('default verification')
-    if not default['failed'] or not _clear_failure(default['result'].get('msg', '')):
-        problems.append('default verification: %r' % default['result'].get('msg'))
-    if run.task('with ca_path')['failed']:
-        problems.append('ca_path did not make it pass: %r' % run.task('with ca_path')['result'].get('msg'))
-    insecure = run.task('without verification')
-    if insecure['failed'] or not _warned(insecure):
-        problems.append('validate_certs false: failed=%s warnings=%r' % (insecure['failed'], insecure['warnings']))
     try:
         msg = run.task('role default failed')['result']['msg']
         if not _clear_failure(msg):
@@ -103,10 +87,9 @@ def test_https_options_and_role_variables(run_playbook, emulator):
 ])
 def test_https_environment_variables(run_playbook, emulator, env, warns):
     env = dict((k, emulator.ca_file if v == 'CA' else v) for k, v in env.items())
-    run = run_playbook(_play([{'name': 'list', INFO: {}},
-                              _rescued('role', jwk_rotation_name='tls-env')]), env=env)
-    result = run.task('list')
-    assert result['failed'] is False
-    assert _warned(result) is warns, result['warnings']
+    run = run_playbook(_play([_rescued('role', jwk_rotation_name='tls-env')]), env=env)
     with pytest.raises(KeyError):
         run.task('role failed')
+    role_warnings = [w for r in run.results if 'jwk_rotation :' in r['task'] for w in r['warnings']]
+    assert any('validate_certs' in w for w in role_warnings) is warns, role_warnings
+    assert [n for n in emulator.state()['projects']['demo']['jwks'] if n.startswith('tls-env-')]

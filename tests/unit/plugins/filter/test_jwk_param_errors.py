@@ -8,7 +8,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible.module_utils import _internal as _module_utils_internal
+from ansible_collections.apinizer.apiops.tests.unit.compat.ansible_core import controller_flag as _module_utils_internal
 
 # A filter plugin is controller code: importing it (through ansible.errors) marks the process as
 # the controller, after which module.warn() goes to the controller's display instead of the

@@ -8,7 +8,7 @@ __metaclass__ = type
 
 import pytest
 
-from ansible.module_utils import _internal as _module_utils_internal
+from ansible_collections.apinizer.apiops.tests.unit.compat.ansible_core import controller_flag as _module_utils_internal
 
 # Importing a filter plugin marks the process as the controller; restore the flag so the
 # module unit tests in the same session keep their warnings (see test_jwk_param_errors.py).

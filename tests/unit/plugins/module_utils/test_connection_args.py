@@ -16,7 +16,7 @@ import pytest
 import yaml
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.testing import patch_module_args
+from ansible_collections.apinizer.apiops.tests.unit.compat.ansible_core import patch_module_args
 
 from ansible_collections.apinizer.apiops.plugins.module_utils.client import ApinizerClient
 from ansible_collections.apinizer.apiops.plugins.module_utils.connection import (

@@ -12,7 +12,7 @@ import json
 import pytest
 
 from ansible.module_utils.basic import AnsibleModule
-from ansible.module_utils.testing import patch_module_args
+from ansible_collections.apinizer.apiops.tests.unit.compat.ansible_core import patch_module_args
 
 from ansible_collections.apinizer.apiops.plugins.module_utils.answers import MAX_BODY, Answer, read_answer
 from ansible_collections.apinizer.apiops.plugins.module_utils.apinizer_module import warn_retries

@@ -202,3 +202,14 @@ def test_a_list_in_the_older_dialect_spares_the_export_probe():
     reader = JwkReader(client)
     reader.current(params(curve='P-256'), reader.summary('k'))
     assert client.calls == ['LIST', 'GET k']
+
+
+def test_a_read_back_takes_use_and_alg_from_the_export_of_the_same_key_only():
+    client = Reads()
+    reader = JwkReader(client)
+    full = reader.completed(client.get_jwk('k'))   # Get JWK shows no use/alg (the page has no place for them)
+    assert (full['ec']['use'], full['ec']['alg'], full['ec']['d']) == ('sig', 'ES256', EC['d'])
+    assert client.calls == ['GET k', 'EXPORT k']
+    client = Reads(exported=dict(PUBLIC_EC, x='AAAA', use='enc', alg='ECDH-ES'))   # another key: not taken
+    full = JwkReader(client).completed(client.get_jwk('k'))
+    assert 'use' not in full['ec'] and 'alg' not in full['ec']

@@ -15,7 +15,7 @@ import json
 import pytest
 
 from ansible.module_utils.common import warnings as warnings_module
-from ansible.module_utils.testing import patch_module_args
+from ansible_collections.apinizer.apiops.tests.unit.compat.ansible_core import INJECT_INVOCATION, patch_module_args
 
 CONNECTION_DEFAULTS = dict(apinizer_url='http://127.0.0.1:1', apinizer_token='unit-test-token-xyz', project='demo')
 
@@ -56,7 +56,7 @@ class ModuleRunner(object):
         # Warnings are process-global (and de-duplicated) in ansible-core: start each run empty.
         # The container type differs between cores (list before 2.19, dict since), so keep it.
         self._monkeypatch.setattr(warnings_module, '_global_warnings', type(warnings_module._global_warnings)())
-        module_args = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff)
+        module_args = dict(args, _ansible_check_mode=check_mode, _ansible_diff=diff, **INJECT_INVOCATION)
         with patch_module_args(module_args):
             with pytest.raises(SystemExit) as exc:
                 module.main()

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Stage: what AWX / Ansible Automation Platform users rely on (see scripts/awx_check.py):
+# Stage awx: what AWX / Ansible Automation Platform users rely on (see scripts/awx_check.py):
 #   - awx/credential_type.yml passes AWX's own validation rules;
 #   - `ansible-builder create` turns awx/execution-environment.yml into a build context whose
 #     introspection picks up the collection's requests, cryptography and bindep entries;
@@ -7,8 +7,7 @@
 #     from the credential type, job-template extra vars), twice, against the emulator over
 #     HTTPS; status, rc, events, set_stats and the absence of secrets are checked;
 #   - the README's ad-hoc commands, driven only by APINIZER_* variables.
-# Run by scripts/test.sh (cwd repo root, venv active, collection installed by build.sh).
-# Alone: bash scripts/build.sh && bash scripts/stages/20-awx.sh
+# Alone: bash scripts/build.sh && bash scripts/stages/awx.sh
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -16,7 +15,7 @@ cd "$ROOT"
 PYTHON="${APINIZER_VENV:-$ROOT/.venv}/bin/python"
 
 if [[ ! -f playbooks/rotate.yml ]]; then
-    echo "20-awx: playbooks/rotate.yml does not exist: the AWX job check has nothing to run" >&2
+    echo "awx: playbooks/rotate.yml does not exist: the AWX job check has nothing to run" >&2
     exit 1
 fi
 exec "$PYTHON" scripts/awx_check.py credential-type ee runner adhoc

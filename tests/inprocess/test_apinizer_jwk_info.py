@@ -1,20 +1,16 @@
 # -*- coding: utf-8 -*-
 # GNU General Public License v3.0+ (see https://www.gnu.org/licenses/gpl-3.0.txt)
 # SPDX-License-Identifier: GPL-3.0-or-later
-"""apinizer_jwk_info: real ansible-playbook runs against the emulator.
+"""apinizer_jwk_info against the emulator.
 
-The private values the leak checks look for are read from the emulator's own state, so the
-test knows the real secrets the API sent to the module.
+The private values the leak checks look for are read from the emulator's own state, so the test
+knows the real secrets the API sent to the module.
 """
 
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
 import pytest
-
-from .playbooks import one_task_play
-
-pytestmark = pytest.mark.slow
 
 PRIVATE = ('d', 'p', 'q', 'dp', 'dq', 'qi', 'oth', 'k')
 SEED = {'projects': {'demo': {'jwks': [
@@ -25,11 +21,6 @@ SEED = {'projects': {'demo': {'jwks': [
     {'name': 'okp-sig', 'sourceType': 'GENERATE', 'generate': {'type': 'OKP', 'okp': {'curveType': 'ED25519'}}},
     {'name': 'oct-hmac', 'sourceType': 'GENERATE', 'generate': {'type': 'OCT', 'oct': {'keySize': 256}}},
 ]}}}
-TASK = 'jwk info'
-
-
-def play(project='demo', **options):
-    return one_task_play('apinizer.apiops.apinizer_jwk_info', TASK, options, project=project, show=True)
 
 
 def private_values(emu):
@@ -46,30 +37,28 @@ def requests_of(emu):
     return [(r['method'], r['path']) for r in emu.requests()]
 
 
-def test_list_is_one_request(run_playbook, emu):
-    run = run_playbook(play())
-    task = run.task(TASK)
-    assert task['changed'] is False
+def test_list_is_one_request(run_module, emu):
+    run = run_module('apinizer_jwk_info')
+    assert run.changed is False
     assert requests_of(emu) == [('GET', '/apiops/projects/demo/jwks/')]
-    jwks = dict((j['name'], j) for j in task['result']['jwks'])
+    jwks = dict((j['name'], j) for j in run.result['jwks'])
     assert sorted(jwks) == ['ec-sig', 'oct-hmac', 'okp-sig', 'rsa-sig']
     assert jwks['rsa-sig']['source_type'] == 'generate' and jwks['rsa-sig']['key_type'] == 'RSA'
     assert jwks['oct-hmac']['key_type'] == 'OCT'
     assert set(jwks['ec-sig']) == {'id', 'name', 'description', 'source_type', 'key_type', 'kid'}
-    assert task['result']['missing'] == []
+    assert run.result['missing'] == []
 
 
-# It reads back use/alg of what the server made: a server that reports them (the documented
-# one does not; test_apinizer_jwk.py::test_use_and_algorithm_on_both_servers covers it).
 @pytest.mark.report_use_alg
-def test_names_public_keys_and_jwk_set_without_private_members(run_playbook, emu):
-    run = run_playbook(play(names=['rsa-sig', 'oct-hmac', 'missing-one', 'ec-sig', 'okp-sig']), verbosity=3)
-    task = run.task(TASK)
-    result = task['result']
-    assert task['changed'] is False
-    # the list (it shows missing-one missing), then each key
-    assert [r for r in requests_of(emu)] == [('GET', '/apiops/projects/demo/jwks/')] + [
-        ('GET', '/apiops/projects/demo/jwks/%s/' % n) for n in ('rsa-sig', 'oct-hmac', 'ec-sig', 'okp-sig')]
+def test_names_public_keys_and_jwk_set_without_private_members(run_module, emu):
+    run = run_module('apinizer_jwk_info', {'names': ['rsa-sig', 'oct-hmac', 'missing-one', 'ec-sig', 'okp-sig']})
+    result = run.result
+    assert run.changed is False
+    # the list (it shows missing-one missing), then each public key from the export (no private
+    # member crosses the wire); the symmetric key has no public form: Get JWK
+    assert requests_of(emu) == [('GET', '/apiops/projects/demo/jwks/')] + [
+        ('GET', '/apiops/projects/demo/jwks/%s/%s' % (n, '' if n == 'oct-hmac' else 'export-file/'))
+        for n in ('rsa-sig', 'oct-hmac', 'ec-sig', 'okp-sig')]
     assert [j['name'] for j in result['jwks']] == ['rsa-sig', 'oct-hmac', 'ec-sig', 'okp-sig']
     assert result['missing'] == ['missing-one']
 
@@ -88,32 +77,31 @@ def test_names_public_keys_and_jwk_set_without_private_members(run_playbook, emu
     for key in keys:
         assert not set(key) & set(PRIVATE)
 
-    # -vvv shows every result in full (the public modulus is there, so the check can see a
+    # The whole result is in the output (the public modulus is there, so the check can see a
     # leak); no private value the server holds may be in it.
     assert state['rsa-sig']['jwk']['n'] in run.output
     for value in private_values(emu):
         assert value not in run.output
-    assert 'emulator-token' not in run.output
+    assert emu.token not in run.output
 
 
-def test_check_mode_is_the_same_read(run_playbook, emu):
-    run = run_playbook(play(name='ec-sig'), check=True)
-    task = run.task(TASK)
-    assert task['changed'] is False
-    assert task['result']['jwks'][0]['name'] == 'ec-sig'
-    assert len(task['result']['jwk_set']['keys']) == 1
-    assert requests_of(emu) == [('GET', '/apiops/projects/demo/jwks/'), ('GET', '/apiops/projects/demo/jwks/ec-sig/')]
+def test_check_mode_is_the_same_read(run_module, emu):
+    run = run_module('apinizer_jwk_info', {'name': 'ec-sig'}, check=True)
+    assert run.changed is False
+    assert run.result['jwks'][0]['name'] == 'ec-sig'
+    assert len(run.result['jwk_set']['keys']) == 1
+    assert requests_of(emu) == [('GET', '/apiops/projects/demo/jwks/'), ('GET', '/apiops/projects/demo/jwks/ec-sig/export-file/')]
 
 
-def test_admin_project_through_module_defaults(run_playbook, emu):
-    run = run_playbook(play(project='admin', name='shared-admin-jwk'), verbosity=3)
-    result = run.task(TASK)['result']
-    assert result['jwks'][0]['key_type'] == 'EC'
-    assert result['jwk_set']['keys'][0]['crv'] == 'P-256'
+def test_admin_project(run_module, emu):
+    run = run_module('apinizer_jwk_info', {'project': 'admin', 'name': 'shared-admin-jwk'})
+    assert run.result['jwks'][0]['key_type'] == 'EC'
+    assert run.result['jwk_set']['keys'][0]['crv'] == 'P-256'
+    assert requests_of(emu) == [('GET', '/apiops/projects/admin/jwks/shared-admin-jwk/')]
     admin_d = emu.state()['projects']['admin']['jwks']['shared-admin-jwk']['jwk']['d']
     assert admin_d not in run.output
 
 
-def test_unknown_project_fails(run_playbook, emu):
-    run = run_playbook(play(project='nope'), expect_failure=True)
-    assert 'Project(nope) was not found' in run.task(TASK)['result']['msg']
+def test_unknown_project_fails(run_module, emu):
+    run = run_module('apinizer_jwk_info', {'project': 'nope'})
+    assert run.failed and 'Project(nope) was not found' in run.msg
