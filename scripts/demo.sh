@@ -169,17 +169,21 @@ cleanup() {
 }
 trap cleanup EXIT
 
-# Three old generations: 20250101 is used by api-user and mobile-app (it becomes the kept
-# previous generation), 20240901 is still used by partner-app (not in the rotation list, so it
-# must survive), 20240601 is unused (retired).
+# Three old generations the role made (each description carries its record: docs/rotation.md,
+# "The record"): 20250101 is used by api-user and mobile-app (it becomes the kept previous
+# generation), 20240901 is still used by partner-app (not in the rotation list, so it must
+# survive), 20240601 is unused (retired where the server proves it).
 cat >"$WORK/seed.json" <<'EOF'
 {"projects": {"demo": {
   "jwks": [
     {"name": "demo-signing-20240601T000000Z", "sourceType": "GENERATE",
+     "description": "demo-signing generation 20240601T000000Z, managed by apinizer.apiops.jwk_rotation | state: active | activated: 20240601T000000Z | origin: rotation | switched: none",
      "generate": {"type": "EC", "kid": "demo-signing-20240601T000000Z", "ec": {"curveType": "P256", "algorithm": "ES256"}}},
     {"name": "demo-signing-20240901T000000Z", "sourceType": "GENERATE",
+     "description": "demo-signing generation 20240901T000000Z, managed by apinizer.apiops.jwk_rotation | state: active | activated: 20240901T000000Z | origin: rotation | switched: none",
      "generate": {"type": "EC", "kid": "demo-signing-20240901T000000Z", "ec": {"curveType": "P256", "algorithm": "ES256"}}},
     {"name": "demo-signing-20250101T000000Z", "sourceType": "GENERATE",
+     "description": "demo-signing generation 20250101T000000Z, managed by apinizer.apiops.jwk_rotation | state: active | activated: 20250101T000000Z | origin: rotation | switched: api-user/validation, mobile-app/validation",
      "generate": {"type": "EC", "kid": "demo-signing-20250101T000000Z", "ec": {"curveType": "P256", "algorithm": "ES256"}}}
   ],
   "credentials": [

@@ -51,6 +51,11 @@ def parse_deployment(body):
         if not ok:
             entry['success'] = False
             entry['message'] = _join(entry['message'], _pod_message(pod))
+    for entry in environments:
+        if entry['message'] is None and entry['pods']:
+            # A deployed environment's message: what its pods said (each distinct text once).
+            details = [p['detail'] for p in entry['pods'] if p['detail']]
+            entry['message'] = '; '.join(sorted(set(details), key=details.index)) or None
     if result.get('success') is not True and all(entry['success'] for entry in environments):
         # The whole deployment failed, but no environment says where: still a failure.
         environments.append(dict(environment=None, success=False, pods=[],

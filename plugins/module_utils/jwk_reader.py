@@ -149,7 +149,7 @@ class JwkReader(object):
         except UnexpectedAnswer:
             raise
         except ApinizerError as e:
-            if _export_missing(e):
+            if _export_missing(e, summary['name']):
                 self.export_available = False
                 return None
             if e.is_no_key_material('jwk', summary['name']):
@@ -165,9 +165,13 @@ class JwkReader(object):
         return api_jwk
 
 
-def _export_missing(error):
-    """export-file is not there (an older server: 404, 405) or this user may not use it."""
-    return error.status in (404, 405, 501) or error.is_permission_refused()
+def _export_missing(error, name):
+    """export-file is not there (an older server: 404, 405) or this user may not use it. A 404 that
+    names an unknown project or this JWK as missing is that error, not a missing endpoint."""
+    if error.is_permission_refused():
+        return True
+    return (error.status in (404, 405, 501) and not error.is_project_not_found()
+            and not error.is_missing('jwk', name))
 
 
 def _the_key(keys, summary):

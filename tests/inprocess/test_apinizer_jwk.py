@@ -107,7 +107,12 @@ def test_generate_every_key_type_first_second_and_check_run(jwk, emulator):
     assert [r['method'] for r in posts] == ['POST'] * len(GENERATED)
     assert all(r['path'].endswith('/jwks/generate') for r in posts)
     # check run and second run one GET per key; first run GET, POST, GET per key
-    assert len(emulator.requests()) == 3 + 3 * len(GENERATED) + len(GENERATED)
+    # check run (nothing exists yet): the JWK list per key; first run: the list, the POST and the
+    # read-back (Get JWK, which on this server shows use/alg); second run: the list, plus the public
+    # key (the export; Get JWK for a symmetric key, which has no public form) when the task states a
+    # fact the list lacks
+    needs = sum(any(k in g for k in ('key_size', 'curve', 'use', 'algorithm')) for g in GENERATED)
+    assert len(emulator.requests()) == 3 + 3 * len(GENERATED) + len(GENERATED) + needs
 
     # the generate endpoint's own enum spelling, never JOSE
     bodies = dict((r['body']['name'], r['body']) for r in posts)
@@ -161,7 +166,10 @@ def test_jwk_source_dict_string_and_set(jwk, emulator):
     emulator.clear_requests()
     second = [jwk(**o) for o in tasks.values()]
     assert not any(r.changed for r in second)
-    assert methods(emulator) == ['GET'] * 3
+    # per task (each gives a private key): the JWK list, Get JWK (whether the server holds the
+    # private part) and the export (the use/alg Get JWK has no place for): reads only
+    assert methods(emulator) == ['GET'] * 9
+    assert [p.rsplit('/', 2)[-2] for m, p in api_requests(emulator)][2::3] == ['export-file'] * 3
 
     # another key under the same name: a key material difference, refused by default
     other = emulator_keys.generate_key('EC', curve='P-256')
@@ -233,7 +241,8 @@ def test_sourced_jwks_check_first_second_and_request_bodies(jwk, emulator):
     emulator.clear_requests()
     second = [jwk(**o) for o in tasks.values()]
     assert not any(r.changed for r in second)
-    assert len(emulator.requests()) == 5 and writes(emulator) == []
+    # the JWK list per task; the four that state use and algorithm also read the public key
+    assert len(emulator.requests()) == 9 and writes(emulator) == []
 
     emulator.clear_requests()
     check = [jwk(check=True, **o) for o in tasks.values()]
@@ -315,15 +324,18 @@ def test_regenerate_modes(jwk, emulator):
     ]
     run = dict((name, jwk(check=check, **options)) for name, options, check in steps)
     # The whole conversation, task by task: only the real when_different and always runs write.
+    # (each run reads the JWK list; the key's public facts come from the export where the curve is
+    # compared, and after a write from Get JWK plus the export for use/alg; regenerate=always
+    # compares nothing)
     assert methods(emulator) == (
-        ['GET', 'POST', 'GET']            # create
-        + ['GET']                         # never
-        + ['GET']                         # fail
-        + ['GET']                         # when_different in check mode
-        + ['GET']                         # always in check mode
-        + ['GET', 'DELETE', 'POST', 'GET']  # when_different
-        + ['GET']                         # when_different again
-        + ['GET', 'DELETE', 'POST', 'GET'])  # always
+        ['GET', 'POST', 'GET', 'GET']                    # create
+        + ['GET', 'GET']                                 # never
+        + ['GET', 'GET']                                 # fail
+        + ['GET', 'GET']                                 # when_different in check mode
+        + ['GET']                                        # always in check mode
+        + ['GET', 'GET', 'DELETE', 'POST', 'GET', 'GET']  # when_different
+        + ['GET', 'GET']                                 # when_different again
+        + ['GET', 'DELETE', 'POST', 'GET', 'GET'])       # always
     difference = 'curve: the server has P-256, the task asks for P-384'
     assert [name for name, unused, unused in steps if run[name].changed] == [
         'create', 'when_different in check mode', 'always in check mode', 'when_different', 'always']
@@ -335,7 +347,8 @@ def test_regenerate_modes(jwk, emulator):
     created = run['create'].result['jwk']
     for name in ('when_different in check mode', 'always in check mode'):
         assert run[name].result['actions'] == ['delete', 'create']
-        assert run[name].result['jwk']['thumbprint'] == created['thumbprint']  # nothing was replaced
+        assert run[name].result['jwk']['id'] == created['id']  # nothing was replaced
+    assert run['when_different in check mode'].result['jwk']['thumbprint'] == created['thumbprint']
 
     replaced = run['when_different'].result['jwk']
     assert replaced['curve'] == 'P-384' and replaced['thumbprint'] != created['thumbprint']
@@ -350,13 +363,14 @@ def test_regenerate_modes(jwk, emulator):
 def test_absent_deletes_once_then_is_one_request(jwk, emulator):
     runs = [jwk(name='gone'), jwk(check=True, name='gone', state='absent'), jwk(name='gone', state='absent')]
     assert [r.changed for r in runs] == [True, True, True]
-    assert methods(emulator) == ['GET', 'POST', 'GET', 'GET', 'GET', 'DELETE']
+    # create: the list, POST, Get JWK and the export (use/alg); check mode: the list; delete: the list, DELETE
+    assert methods(emulator) == ['GET', 'POST', 'GET', 'GET', 'GET', 'GET', 'DELETE']
     assert 'gone' not in stored(emulator)
 
     emulator.clear_requests()
     again = jwk(name='gone', state='absent')
     assert again.changed is False
-    assert api_requests(emulator) == [('GET', '/projects/demo/jwks/gone/')]
+    assert api_requests(emulator) == [('GET', '/projects/demo/jwks/')]   # the list shows it is gone
 
 
 # ---- connection and server errors --------------------------------------------------------------
@@ -364,7 +378,7 @@ def test_absent_deletes_once_then_is_one_request(jwk, emulator):
 def test_bad_token_is_a_clear_failure(run_module, emulator):
     run = run_module('apinizer_jwk', {'name': 'x'}, env={'APINIZER_TOKEN': 'stolen-or-expired-token'})
     assert run.failed and run.result['status'] == 401
-    assert 'HTTP 401' in run.msg and 'GET /projects/demo/jwks/x/' in run.msg
+    assert 'HTTP 401: Token is not valid!' in run.msg and 'GET /projects/demo/jwks/' in run.msg
     assert 'stolen-or-expired-token' not in run.output
 
 
@@ -380,8 +394,8 @@ def test_options_win_over_the_environment(run_module, emulator):
 def test_unknown_project_surfaces_the_server_message(jwk, emulator):
     run = jwk(name='x', project='nope')
     assert run.failed
-    assert 'Project(nope) was not found' in run.msg
-    assert run.result['status'] == 404 and run.result['error'] == 'not_found'
+    assert 'Project (nope) is not found!' in run.msg and 'check project (APINIZER_PROJECT)' in run.msg
+    assert run.result['status'] == 400 and run.result['error'] is None
     assert writes(emulator) == []
 
 
@@ -391,7 +405,8 @@ def test_partial_deployment_failure(jwk, emulator):
     emulator.configure(failing_environments=['staging'])
     strict = jwk(name='dep-strict')
     assert strict.failed is True and strict.changed is True
-    assert 'staging' in strict.msg and 'gateway did not answer' in strict.msg
+    assert 'staging' in strict.msg and 'did not answer' in strict.msg
+    assert 'staging-worker-1' in strict.msg   # per pod, on the current server
     assert strict.result['failed_environments'] == ['staging']
     tolerant = jwk(name='dep-tolerant', fail_on_deploy_error=False)
     assert tolerant.failed is False and tolerant.changed is True
@@ -427,30 +442,39 @@ def test_lost_post_answer_creates_exactly_one_jwk(jwk, emulator, action):
 NOT_REPORTED = 'The server does not report algorithm or use of JWK g-doc'
 
 
-@pytest.mark.parametrize('mode', ['documented', 'reported'])
-def test_use_and_algorithm_on_both_servers(jwk, emulator, mode):
-    # The Get JWK page documents no use/alg: by default the emulator leaves them out.
-    emulator.configure(report_use_alg=mode == 'reported')
+@pytest.mark.parametrize('mode', ['export-file', 'no export-file', 'older dialect, reported'])
+def test_use_and_algorithm_on_three_servers(jwk, emulator, mode):
+    # The Get JWK page has no place for use/alg: the export shows them (no private member crosses
+    # the wire); without it they are unverified, unless a server reports them on Get JWK.
+    if mode == 'no export-file':
+        emulator.configure(export_file='absent')
+    elif mode.startswith('older'):
+        emulator.configure(dialect='legacy', report_use_alg=True)
     task = dict(name='g-doc', curve='P-256', use='signature', algorithm='ES256')
-    created, again, preview = jwk(**task), jwk(**task), jwk(check=True, **task)
+    created = jwk(**task)
     assert created.changed is True and created.warnings == []
     assert [r['method'] for r in writes(emulator)] == ['POST']
-    # first run GET, POST, GET; the rerun and the check-mode run one GET each
-    assert len(emulator.requests()) == 5
+    emulator.clear_requests()
+    again, preview = jwk(**task), jwk(check=True, **task)
+    reads = {'export-file': ['/jwks/', '/jwks/g-doc/export-file/'],
+             'no export-file': ['/jwks/', '/jwks/g-doc/export-file/', '/jwks/g-doc/'],   # asked once per run
+             'older dialect, reported': ['/jwks/', '/jwks/g-doc/']}[mode]
+    assert [p.split('/demo', 1)[1] for unused, p in api_requests(emulator)] == reads * 2
     for run in (again, preview):
         assert run.changed is False
-        if mode == 'documented':
+        if mode == 'no export-file':
             # Never a silent ok: said once, and listed.
             assert len(run.warnings) == 1 and NOT_REPORTED in run.warnings[0]
             assert "algorithm 'ES256', use 'signature'" in run.warnings[0]
             assert run.result['unverified'] == ['algorithm', 'use']
         else:
             assert run.warnings == [] and 'unverified' not in run.result
+            assert (run.result['jwk']['use'], run.result['jwk']['alg']) == ('signature', 'ES256')
 
-    # Another use and algorithm on the same curve: only a reporting server lets the module see it.
+    # Another use and algorithm on the same curve: a server that shows them lets the module see it.
     emulator.clear_requests()
     other = jwk(name='g-doc', curve='P-256', use='encryption', algorithm='ECDH-ES')
-    if mode == 'documented':
+    if mode == 'no export-file':
         assert other.changed is False and not other.failed and other.result['unverified'] == ['algorithm', 'use']
         assert "algorithm 'ECDH-ES', use 'encryption'" in other.warnings[0]
     else:
@@ -458,4 +482,4 @@ def test_use_and_algorithm_on_both_servers(jwk, emulator, mode):
         assert sorted(other.result['differences']) == [
             'alg: the server has ES256, the task asks for ECDH-ES',
             'use: the server has signature, the task asks for encryption']
-    assert writes(emulator) == [] and len(emulator.requests()) == 1
+    assert writes(emulator) == [] and len(emulator.requests()) == len(reads)

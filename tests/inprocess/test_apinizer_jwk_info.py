@@ -97,11 +97,12 @@ def test_admin_project(run_module, emu):
     run = run_module('apinizer_jwk_info', {'project': 'admin', 'name': 'shared-admin-jwk'})
     assert run.result['jwks'][0]['key_type'] == 'EC'
     assert run.result['jwk_set']['keys'][0]['crv'] == 'P-256'
-    assert requests_of(emu) == [('GET', '/apiops/projects/admin/jwks/shared-admin-jwk/')]
+    assert requests_of(emu) == [('GET', '/apiops/projects/admin/jwks/'),
+                                ('GET', '/apiops/projects/admin/jwks/shared-admin-jwk/export-file/')]
     admin_d = emu.state()['projects']['admin']['jwks']['shared-admin-jwk']['jwk']['d']
     assert admin_d not in run.output
 
 
 def test_unknown_project_fails(run_module, emu):
     run = run_module('apinizer_jwk_info', {'project': 'nope'})
-    assert run.failed and 'Project(nope) was not found' in run.msg
+    assert run.failed and 'Project (nope) is not found!' in run.msg

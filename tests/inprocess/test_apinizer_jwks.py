@@ -60,7 +60,8 @@ def test_merged_reads_key_material_only_where_the_item_needs_it(run_module, emul
     emulator.seed({'projects': {'demo': {'jwks': [generated('a'), generated('b')]}}})
     config = [dict(name='a', key_type='EC'), dict(name='b', curve='P-256', use='signature')]
     run = converge(run_module, emulator, config=config)
-    assert not run.result['changed'] and requests(emulator) == [LIST, ('GET', '/apiops/projects/demo/jwks/b/')]
+    # b's public key from the export: no private member crosses the wire
+    assert not run.result['changed'] and requests(emulator) == [LIST, ('GET', '/apiops/projects/demo/jwks/b/export-file/')]
 
 
 def test_merged_updates_descriptions_with_a_diff_per_item(run_module, emulator):
@@ -146,7 +147,7 @@ def test_gathered_then_overridden_round_trip_is_a_noop(run_module, emulator):
         generated('g-1', description='one'), generated('g-2', curve='P384'),
         {'name': 'pasted', 'sourceType': 'COPY_PASTE', 'jwk': pasted}]}}})
     run = converge(run_module, emulator, state='gathered')
-    assert requests(emulator) == [LIST, ('GET', '/apiops/projects/demo/jwks/pasted/')]
+    assert requests(emulator) == [LIST, ('GET', '/apiops/projects/demo/jwks/pasted/export-file/')]
     gathered = dict((e['name'], e) for e in run.result['gathered'])
     assert gathered['g-1'] == dict(name='g-1', description='one', source='generate', key_type='EC', kid='g-1-kid')
     assert gathered['pasted']['jwk']['x'] == pasted['x'] and 'd' not in gathered['pasted']['jwk']
@@ -154,7 +155,7 @@ def test_gathered_then_overridden_round_trip_is_a_noop(run_module, emulator):
     run = converge(run_module, emulator, state='overridden', config=run.result['gathered'],
                    scope={'regex': 'g-1|g-2|pasted'})
     assert not run.result['changed'] and sorted(run.result['unchanged']) == ['g-1', 'g-2', 'pasted']
-    assert writes(emulator) == [] and len(requests(emulator)) == 2  # the list and the pasted key's GET
+    assert writes(emulator) == [] and len(requests(emulator)) == 2  # the list and the pasted key's export
 
 
 def test_a_failing_write_names_the_item_and_reports_what_was_written(run_module, emulator):

@@ -182,6 +182,15 @@ class _Runner(object):
         args.append(path)
         return self.run(args, env, expect_failure, timeout)
 
+    def adhoc(self, module, args=None, check=False, env=None, expect_failure=False, timeout=300):
+        """``ansible localhost -m <module> -a <args>``, as the README's ad-hoc commands run."""
+        cmd = [_executable('ansible'), 'localhost', '-i', 'localhost,', '-c', 'local', '-m', module]
+        if check:
+            cmd.append('--check')
+        if args:
+            cmd += ['-a', args if isinstance(args, str) else json.dumps(args)]
+        return self.run(cmd, env, expect_failure, timeout)
+
 
 @pytest.fixture
 def ansible_runner(tmp_path, emulator):
@@ -191,3 +200,8 @@ def ansible_runner(tmp_path, emulator):
 @pytest.fixture
 def run_playbook(ansible_runner):
     return ansible_runner.playbook
+
+
+@pytest.fixture
+def run_ansible(ansible_runner):
+    return ansible_runner.adhoc

@@ -83,7 +83,10 @@ def no_rc_check(monkeypatch, ansible_runner):
 @pytest.mark.report_assignments
 def test_two_rotations_at_once_leave_one_active_generation(ansible_runner, emu, tmp_path, no_rc_check):
     emu.seed({'projects': {'demo': {
-        'jwks': [{'name': n, 'sourceType': 'GENERATE', 'generate': {'type': 'EC', 'ec': {'curveType': 'P256'}}}
+        # generations the role made: each carries its record (the role adopts nothing else)
+        'jwks': [{'name': n, 'sourceType': 'GENERATE', 'generate': {'type': 'EC', 'ec': {'curveType': 'P256'}},
+                  'description': '%s generation %s, managed by apinizer.apiops.jwk_rotation | state: active | '
+                                 'activated: %s | origin: rotation | switched: none' % (NAME, n[-16:], n[-16:])}
                  for n in OLD],
         'credentials': [{'username': u, 'password': u + '-pw', 'validationJwkName': OLD[-1]} for u in USERS]}}})
     emu.add_fault(method='GET', path=r'^/apiops/projects/demo/jwks/$', action='delay', delay=1.2, count=1)

@@ -38,7 +38,7 @@ CASES = {
     'no-result-list': ('GET', 'credentials/$', dict(action='no_result_list'),
                        UNEXPECTED.format('GET') + 'no resultList list in the answer'),
     'success-false-write': ('POST', 'jwks/generate$', dict(action='success_false'),
-                            UNEXPECTED.format('POST') + 'HTTP 200 with success false'),
+                            UNEXPECTED.format('POST') + 'HTTP 200 with (success false|status "FAILURE")'),
     'echo-whole': ('*', r'(jwks/generate|credentials/[^/]+/jwk/.*)$', dict(action='echo', echo='whole'), None),
 }
 

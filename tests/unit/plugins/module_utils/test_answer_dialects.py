@@ -319,3 +319,9 @@ def test_an_exchanged_token_an_http_header_cannot_carry_fails_clearly():
     assert str(info.value) == ('POST /auth/token: the token endpoint answered an access_token that holds a character '
                                'an HTTP header cannot carry (U+201C at position 4); it cannot be sent back')
     assert len(client.session.calls) == 1   # nothing was sent with it
+
+
+def test_a_deployed_environment_carries_what_its_pods_said():
+    body = {'deploymentResult': {'success': True, 'detailList': pods(('production', 'gw-0', True, 'Deployed k'),
+                                                                     ('production', 'gw-1', True, 'Deployed k'))}}
+    assert parse_deployment(body)[0]['message'] == 'Deployed k'

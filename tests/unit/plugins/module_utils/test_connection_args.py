@@ -269,7 +269,8 @@ def test_action_group_lists_exactly_the_modules_that_take_the_connection_options
         uses = 'ApinizerModule(' in source  # the skeleton merges the connection options
         assert uses == ('- apinizer.apiops.connection' in source), filename
         (connected if uses else local).append(filename[:-3])
-    assert len(connected) >= 4 and local == ['jwk_keypair']
+    # jwk_rotation_step: the documentation of the role's action (no module code, no connection).
+    assert len(connected) >= 4 and local == ['jwk_keypair', 'jwk_rotation_step']
     assert sorted(runtime['action_groups']['apinizer']) == connected
 
 

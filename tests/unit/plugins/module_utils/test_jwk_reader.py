@@ -213,3 +213,16 @@ def test_a_read_back_takes_use_and_alg_from_the_export_of_the_same_key_only():
     client = Reads(exported=dict(PUBLIC_EC, x='AAAA', use='enc', alg='ECDH-ES'))   # another key: not taken
     full = JwkReader(client).completed(client.get_jwk('k'))
     assert 'use' not in full['ec'] and 'alg' not in full['ec']
+
+
+def test_a_404_naming_the_project_or_the_jwk_is_that_error_not_a_missing_export():
+    for text in ("Project 'demo' not found", 'JWK (name: k) is not found!'):
+        client = Reads()
+
+        def export(name, text=text):
+            raise ApinizerError(status=404, error_description=text)
+
+        client.export_jwk = export
+        reader = JwkReader(client)
+        with pytest.raises(ApinizerError, match='not found'):
+            reader.current(params(curve='P-256'), reader.summary('k'))
