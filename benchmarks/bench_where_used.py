@@ -76,6 +76,8 @@ def parse_args(argv=None):
     p = argparse.ArgumentParser(description=__doc__.split('\n\n')[0])
     p.add_argument('--proxies', type=int, default=50, metavar='P', help='API proxies of the busy project (default 50)')
     p.add_argument('--repeat', type=int, default=5, metavar='R', help='runs per measurement, fastest kept (default 5)')
+    p.add_argument('--gates', action='store_true',
+                   help='the request-count targets only, one run each (as the other benchmarks\' --gates; ~3 s)')
     p.add_argument('--no-fail', action='store_true', help='report only: exit 0 even when a target fails')
     p.add_argument('--json', metavar='FILE', help='also write every figure to FILE as JSON')
     p.add_argument('--venv', default=os.path.join(ROOT, '.venv'), help='venv with ansible-core (default .venv)')
@@ -218,6 +220,8 @@ def report(results, busy, proxies):
 
 def main(argv=None):
     args = parse_args(argv)
+    if args.gates:
+        args.repeat = 1  # the counts are the same on every run; timing is not gated anyway
     if not os.path.isdir(os.path.join(COLLECTIONS, 'ansible_collections', 'apinizer', 'apiops')):
         raise SystemExit('bench: run scripts/build.sh first (no .build/collections)')
     bench = Bench(args)
