@@ -312,6 +312,40 @@ def result_named(body, method, path, name):
     return items[0]
 
 
+def named_items(body, method, path, what):
+    """result_list whose every item names itself (a non-empty string ``name``); ``what`` names an item
+    in the error ("API proxy"). An item without a name cannot be read further, so it is no item to skip."""
+    items = result_list(body, method, path)
+    for index, item in enumerate(items):
+        name = item.get('name')
+        if not isinstance(name, str) or not name.strip():
+            raise UnexpectedAnswer('resultList[%d] is no %s with a name' % (index, what), method=method, path=path)
+    return items
+
+
+def api_proxy_policies(body, method, path, name):
+    """The API proxy object of a List Policies answer, with its policy lists.
+
+    Two documented shapes: the proxy object itself (list-policies.mdx) or ``{"apiProxy": {...}}``
+    (policy-jose-validation.mdx, policy-jose-implementation.mdx). The answer must hold exactly one
+    item (the page says resultCount is always 1) naming the proxy asked for when it names one: an
+    empty or a longer list is no answer about this proxy, never "no policies".
+    """
+    items = result_list(body, method, path)
+    if len(items) != 1:
+        raise UnexpectedAnswer('%d items in resultList, expected the one API proxy %s' % (len(items), name),
+                               method=method, path=path)
+    proxy = items[0]
+    if 'apiProxy' in proxy:
+        proxy = proxy['apiProxy']
+        if not isinstance(proxy, dict):
+            raise UnexpectedAnswer('apiProxy is a %s, not an object' % type(proxy).__name__, method=method, path=path)
+    if 'name' in proxy and proxy['name'] != name:
+        raise UnexpectedAnswer('asked for the policies of API proxy %s, got an item named otherwise' % name,
+                               method=method, path=path)
+    return proxy
+
+
 def redirect_error(resp, method, path):
     """UnexpectedAnswer for a 3xx: the client never follows one (a re-sent body would carry a
     private key or a password elsewhere). Names the Location's scheme and host, never its userinfo."""

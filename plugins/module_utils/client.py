@@ -19,10 +19,17 @@ import time
 import traceback
 import warnings
 
+try:
+    from urllib.parse import quote
+except ImportError:  # pragma: no cover - Python 2 controller/targets are not supported
+    from urllib import quote  # type: ignore
+
 from ansible.module_utils.basic import missing_required_lib
 
 from ansible_collections.apinizer.apiops.plugins.module_utils.answers import (
+    api_proxy_policies,
     exception_error,
+    named_items,
     read_answer,
     redirect_error,
     response_error,
@@ -431,3 +438,28 @@ class ApinizerClient(object):
         # A retried removal has landed only when the server says nothing is assigned any more.
         return self._deployment(self._request(
             'DELETE', path, gone=lambda err: err.is_nothing_assigned(username, purpose)))
+
+    # ---- API proxies and their policies (where a JWK is used) --------------------------------
+
+    def _api_proxies_path(self, project):
+        return '/projects/%s/apiProxies/' % path_segment(self._project(project))
+
+    @staticmethod
+    def _api_proxy_segment(name):
+        """An API proxy name (the server's, from the list) as one path segment. Unlike the names a
+        task gives (names.path_segment), it may hold spaces: list-api-proxies.mdx shows
+        "Contact Application API". Only what would address another path is refused."""
+        if not isinstance(name, str) or not name.strip() or name in ('.', '..'):
+            raise ValueError('an API proxy name must be a non-empty string other than . and .., got %r' % (name,))
+        return quote(name, safe='')
+
+    def list_api_proxies(self, project=None):
+        """The project's API proxies (list-api-proxies.mdx), each an object with a name."""
+        path = self._api_proxies_path(project)
+        return named_items(self._request('GET', path), 'GET', path, 'API proxy')
+
+    def list_api_proxy_policies(self, api_proxy, project=None):
+        """The API proxy object with its request, response and error policy lists and its endpointList
+        (list-policies.mdx), from either documented shape of the answer."""
+        path = self._api_proxies_path(project) + '%s/policies/' % self._api_proxy_segment(api_proxy)
+        return api_proxy_policies(self._request('GET', path), 'GET', path, api_proxy)

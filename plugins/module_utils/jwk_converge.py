@@ -146,8 +146,9 @@ def landed_problem(params, found):
 
 def refusal_message(name, differences):
     return ('JWK %s differs from the task in what the API cannot change in place: %s. Set regenerate: '
-            'when_different to delete and re-create it (credentials and policies that use it break until '
-            'it exists again), or regenerate: never to leave it as it is.' % (name, '; '.join(differences)))
+            'when_different to delete and re-create it (it gets a new id: refused while a policy pins it, unless '
+            'delete_referenced is true; credentials that use it by name work again once it exists), or '
+            'regenerate: never to leave it as it is.' % (name, '; '.join(differences)))
 
 
 def left_alone_warning(name, differences):

@@ -210,11 +210,24 @@ options:
       - V(when_different) deletes the JWK and creates it again as described.
       - V(always) deletes and creates the JWK on every run, even when nothing differs (a new key each run with
         O(source=generate)).
-      - Deleting a JWK undeploys it; credentials and policies that refer to it stop working until it exists
-        again under the same name.
+      - Deleting a JWK undeploys it. A credential refers to a JWK by name and works again once the JWK exists
+        again under that name. A policy pins a JWK by its id, and the JWK created again gets a new id, so
+        V(when_different) and V(always) are refused when a policy pins the JWK or may pin it (see
+        O(delete_referenced)).
     type: str
     choices: [never, fail, when_different, always]
     default: fail
+  delete_referenced:
+    description:
+      - What to do when the task would delete the JWK (O(state=absent)) or replace it (O(regenerate) deletes
+        and creates it) while a policy of the project pins it, or may pin it.
+      - V(false) fails the task before any write, naming each API proxy, endpoint, pipeline and policy.
+      - V(true) deletes anyway and warns with the same names. Those policies stay broken until they are
+        pointed at another JWK by its id; the server does not refuse the deletion.
+      - Only a run that deletes or replaces reads where the JWK is used (one request for the project's API
+        proxies and one per proxy); see the notes for what is checked and what the API cannot show.
+    type: bool
+    default: false
   return_private_key:
     description:
       - Add the private members of the key to RV(jwk.private_jwk).
@@ -257,6 +270,19 @@ notes:
     every other fact.
   - O(not_before), O(expiration), O(kid_type), O(password_salt_length),
     O(password_iteration_count) and the O(url) timeouts are sent on creation and not compared.
+  - B(Policies that pin the JWK.) Before a deletion or a replacement the module reads the project's API
+    proxies and each one's policies (proxy level and every endpoint; request, response and error
+    pipelines). A policy that shows the JWK's id in C(jwkIdForValidationAndSign) or
+    C(jwkIdForDecryptionAndEncryption) pins it, whatever its C(validateByIssuer), C(signByIssuer),
+    C(decryptByIssuer) or C(encryptByIssuer) flags say. A JOSE policy (C(policy-jose-validation),
+    C(policy-jose-implementation)) whose answer does not show those fields (the server may simplify the
+    list), or a pipeline or endpoint list the answer leaves out, may pin any JWK of the project and counts
+    as a reference. A server that reports no JWK id cannot be checked, which also blocks the deletion. Each
+    case is named in the failure, or with O(delete_referenced=true) in a warning, and listed in
+    RV(where_used).
+  - B(What the API cannot show.) The documented API shows global policies without their settings and policy
+    groups without their policies, and does not show connections; a JWK they use is not found. RV(where_used)
+    lists these in RV(where_used.unchecked) and RV(where_used.complete) is V(false).
   - Transient failures (connection errors, timeouts, HTTP 429, 502, 503, 504) are retried as set by the
     connection options, and the module warns with the number of retries used. A creation whose answer was
     lost is never sent twice blindly; the module first checks whether the JWK exists.
@@ -365,10 +391,16 @@ EXAMPLES = r"""
         algorithm: HS256
         fail_on_deploy_error: false
 
-    - name: Delete a retired key
+    - name: Delete a retired key (fails, naming them, while a policy pins it)
       apinizer.apiops.apinizer_jwk:
         name: orders-signing-2025
         state: absent
+
+    - name: Delete a key that a policy may still pin, knowing that the policy breaks
+      apinizer.apiops.apinizer_jwk:
+        name: orders-signing-2024
+        state: absent
+        delete_referenced: true
 """
 
 RETURN = r"""
@@ -518,6 +550,37 @@ differences:
   type: list
   elements: str
   sample: ["curve: the server has P-256, the task asks for P-521"]
+where_used:
+  description:
+    - The policies that pin the JWK or may pin it, read because the task deletes or replaces it.
+  returned: when the task deletes or replaces the JWK (in check mode too)
+  type: dict
+  contains:
+    policies:
+      description: The policies that pin the JWK by its id.
+      type: list
+      elements: dict
+      sample: [{"api_proxy": "orders", "endpoint": "proxy level", "pipeline": "request", "policy": "verify-token",
+                "type": "policy-jose-validation", "field": "jwkIdForValidationAndSign"}]
+    possible:
+      description:
+        - The policies that may pin the JWK (or any JWK of the project) because the answer does not show their
+          key fields, with the C(reason). C(policy), C(type) and C(field) are V(null) when a whole pipeline or
+          the endpoint list is not shown.
+      type: list
+      elements: dict
+      sample: [{"api_proxy": "orders", "endpoint": "POST /orders", "pipeline": "request", "policy": "#1",
+                "type": "policy-jose-validation", "field": "jwkIdForValidationAndSign",
+                "reason": "the answer does not show jwkIdForValidationAndSign"}]
+    complete:
+      description: V(false) when something could not be checked (always, with the documented API).
+      type: bool
+      sample: false
+    unchecked:
+      description: What could not be checked, one reason each.
+      type: list
+      elements: str
+      sample: ["policy groups: the API shows a group without its policies"]
 diff:
   description: Before and after metadata and thumbprint, in diff mode. Never key material.
   returned: in diff mode
@@ -529,6 +592,7 @@ from ansible_collections.apinizer.apiops.plugins.module_utils.apinizer_module im
 # The unit tests patch module.ApinizerClient.from_module: the name stays importable from here.
 from ansible_collections.apinizer.apiops.plugins.module_utils.client import ApinizerClient  # noqa: F401 pylint: disable=unused-import
 from ansible_collections.apinizer.apiops.plugins.module_utils.errors import ApinizerError
+from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_guard import check as check_deletions, delete_referenced_option
 from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_converge import (
     JwkWriter,
     left_alone_warning,
@@ -554,6 +618,7 @@ def argument_spec():
         state=dict(type='str', choices=['present', 'absent'], default='present'),
         fail_on_deploy_error=dict(type='bool', default=True),
         return_private_key=dict(type='bool', default=False, no_log=False),
+        delete_referenced=delete_referenced_option(),
     )
     return spec
 
@@ -594,8 +659,22 @@ class JwkRun(object):
                              jwk=self.view(current))
         if decided['left_alone']:
             self.module.warn(left_alone_warning(self.name, decided['differences']))
+        self.guard(decided['actions'])
         JwkWriter(self.module, self.params, self.result).apply(decided['actions'], current)
         return self.report(current)
+
+    def guard(self, actions):
+        """A deletion or a replacement first reads which policies pin the JWK (nothing else does)."""
+        if 'delete' not in actions:
+            return
+        client = self.module.client
+        views, refusal, warnings = check_deletions(client, self.reader.summaries(), [(self.name, 'create' in actions)],
+                                                   self.params['delete_referenced'])
+        self.result['where_used'] = views[self.name]
+        if refusal:
+            self.module.fail(self.result, msg=client.mask(refusal))
+        for warning in warnings:
+            self.module.warn(client.mask(warning))
 
     # -- report --------------------------------------------------------------------------------
 

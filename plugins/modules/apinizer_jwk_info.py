@@ -47,7 +47,30 @@ options:
       - Mutually exclusive with O(name).
     type: list
     elements: str
+  usage:
+    description:
+      - Add RV(jwks[].usage) to each JWK returned, where it is used. Policies pin a JWK by its id; credentials
+        use it by name.
+      - Costs one request for the project's API proxies, one per proxy (its policies) and one for the
+        credential list, whatever the number of JWKs.
+      - A server that reports no JWK ids cannot be checked; the module then warns, and says so in each
+        RV(jwks[].usage.unchecked).
+    type: bool
+    default: false
 notes:
+  - B(What O(usage) checks.) The policies of every API proxy of the project, at proxy level and on every
+    endpoint, in the request, response and error pipelines. A policy that shows a JWK's id in
+    C(jwkIdForValidationAndSign) or C(jwkIdForDecryptionAndEncryption) pins that JWK, whatever its
+    C(*ByIssuer) flags say. A JOSE policy (C(policy-jose-validation), C(policy-jose-implementation)) whose
+    answer does not show those fields (the server may simplify the list), and a pipeline or endpoint list the
+    answer leaves out, may pin any JWK of the project, and is listed in RV(jwks[].usage.possible) of every JWK.
+    Credentials are listed when the project's credential list reports which JWK each credential uses (the
+    documented API does not). Only that list is read, so the credentials outside it (those accessible from
+    the project, and in the C(admin) project those of every project) are named in RV(jwks[].usage.unchecked).
+  - B(What O(usage) cannot show.) Global policies (the API lists them without their settings), policy groups
+    (shown without their policies) and connections. RV(jwks[].usage.unchecked) names them, and
+    RV(jwks[].usage.complete) is V(false). An empty RV(jwks[].usage.policies) means that no API proxy policy
+    pins the JWK, not that nothing uses it.
   - Symmetric (C(oct)) keys have no public part. They appear in RV(jwks) with their
     metadata and thumbprint, their RV(jwks[].public_jwk) carries no key value, and they are
     left out of RV(jwk_set), since publishing a shared secret would disclose it.
@@ -89,6 +112,31 @@ EXAMPLES = r'''
         dest: /var/www/.well-known/jwks.json
         mode: "0644"
       when: signing.missing | length == 0
+
+- name: Find the JWKs of a project that no policy or credential uses
+  hosts: localhost
+  gather_facts: false
+  module_defaults:
+    group/apinizer.apiops.apinizer:
+      apinizer_url: https://apinizer.example.com
+      apinizer_token: "{{ vault_apinizer_token }}"
+      project: demo
+  tasks:
+    - name: List every JWK with where it is used
+      apinizer.apiops.apinizer_jwk_info:
+        usage: true
+      register: with_usage
+
+    - name: Show the JWKs that nothing the API shows uses
+      ansible.builtin.debug:
+        msg: >-
+          Unused (no API proxy policy pins it, none may, no credential uses it):
+          {{ with_usage.jwks
+             | selectattr('usage.policies', 'equalto', [])
+             | selectattr('usage.possible', 'equalto', [])
+             | selectattr('usage.credentials', 'equalto', [])
+             | map(attribute='name') | list }}.
+          Not checked: {{ with_usage.jwks | map(attribute='usage.unchecked') | flatten | unique | list }}
 
 - name: Read a key shared from the admin project
   hosts: localhost
@@ -186,6 +234,49 @@ jwks:
         crv: P-256
         x: f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU
         y: x_FEzRu9m36HLN_tue659LNpXW6pCyStikYjKIWI5a0
+    usage:
+      description:
+        - Where the JWK is used, with O(usage=true).
+      type: dict
+      returned: with O(usage=true)
+      contains:
+        credentials:
+          description:
+            - The credentials that use the JWK (C(username), C(purpose) V(validation) or V(encryption)), when the
+              server reports which JWK each credential uses; empty otherwise (then RV(jwks[].usage.unchecked)
+              says so).
+          type: list
+          elements: dict
+          sample: [{"username": "partner-a", "purpose": "validation"}]
+        policies:
+          description:
+            - The policies that pin the JWK by its id - C(api_proxy), C(endpoint) (V(proxy level) or the
+              endpoint's method and path), C(pipeline) (V(request), V(response) or V(error)), C(policy) (its name,
+              else its description, else its position such as V(#2)), C(type) and C(field).
+          type: list
+          elements: dict
+          sample: [{"api_proxy": "orders", "endpoint": "proxy level", "pipeline": "request",
+                    "policy": "verify-token", "type": "policy-jose-validation",
+                    "field": "jwkIdForValidationAndSign"}]
+        possible:
+          description:
+            - The policies that may pin this JWK (or any JWK of the project) because the answer does not show
+              their key fields, with the same keys and a C(reason). C(policy), C(type) and C(field) are V(null)
+              when a whole pipeline or the endpoint list is not shown.
+          type: list
+          elements: dict
+          sample: [{"api_proxy": "orders", "endpoint": "POST /orders", "pipeline": "request", "policy": "#1",
+                    "type": "policy-jose-validation", "field": "jwkIdForValidationAndSign",
+                    "reason": "the answer does not show jwkIdForValidationAndSign"}]
+        complete:
+          description: V(false) when something could not be checked (always, with the documented API).
+          type: bool
+          sample: false
+        unchecked:
+          description: What could not be checked, one reason each.
+          type: list
+          elements: str
+          sample: ["policy groups: the API shows a group without its policies"]
 missing:
   description:
     - Names given in O(name)/O(names) that do not exist in the project. Empty when all
@@ -222,6 +313,7 @@ from ansible_collections.apinizer.apiops.plugins.module_utils.errors import Apin
 from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_material import duplicate_kids, jwk_set
 from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_reader import JwkReader
 from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_state import jwk_view
+from ansible_collections.apinizer.apiops.plugins.module_utils.where_used import WhereUsed
 
 
 # Metadata a listing returns; the summary endpoint carries nothing more useful.
@@ -254,9 +346,38 @@ def warn_duplicate_kids(module, found):
             'one; give each JWK a unique kid before publishing this set'.format(kid, len(names), ', '.join(names))))
 
 
+def add_usage(module, result, summaries):
+    """usage of every JWK returned: the policies and credentials, read once for all of them."""
+    if not result['jwks']:
+        return  # nothing to tell about: no request
+    client = module.client
+    where = WhereUsed(client, summaries)
+    read(module, result, 'Reading the API proxies and policies of project {0!r}'.format(client.project), where.read)
+    read(module, result, 'Reading the credentials of project {0!r}'.format(client.project), where.read_credentials)
+    if not any(where.checked(jwk['name']) for jwk in result['jwks']):
+        module.warn('The server reports no JWK ids, and policies pin a JWK by its id: which policies use these '
+                    'JWKs could not be checked (usage.unchecked says so for each).')
+    for jwk in result['jwks']:
+        jwk['usage'] = masked(client, where.usage(jwk['name']))
+
+
+def masked(client, usage):
+    """The usage with the server's texts masked (names of proxies, policies, endpoints, credentials)."""
+    def mask(value):
+        if isinstance(value, str):
+            return client.mask(value)
+        if isinstance(value, list):
+            return [mask(v) for v in value]
+        if isinstance(value, dict):
+            return dict((k, mask(v)) for k, v in value.items())
+        return value
+    return mask(usage)
+
+
 def main():
     module = ApinizerModule(
-        argument_spec=dict(name=dict(type='str'), names=dict(type='list', elements='str')),
+        argument_spec=dict(name=dict(type='str'), names=dict(type='list', elements='str'),
+                           usage=dict(type='bool', default=False)),
         mutually_exclusive=[('name', 'names')],
         supports_check_mode=True,
     )
@@ -267,6 +388,8 @@ def main():
     summaries = read(module, result, listing, reader.summaries)
     if params['name'] is None and params['names'] is None:
         result['jwks'] = [summary_view(s) for s in summaries.values()]
+        if params['usage']:
+            add_usage(module, result, summaries)
         module.exit(result)
 
     found = []
@@ -280,6 +403,8 @@ def main():
         result['jwks'].append(jwk_view(api_jwk))
     result['jwk_set'] = jwk_set(found)
     warn_duplicate_kids(module, found)
+    if params['usage']:
+        add_usage(module, result, summaries)
     module.exit(result)
 
 

@@ -184,12 +184,29 @@ options:
       - O(exclusive=true) asserts that no credential uses a JWK in O(scope) that O(config) does not list.
     type: bool
     default: false
+  delete_referenced:
+    description:
+      - What to do when the task would delete a JWK (O(state=deleted), the deletions of O(state=overridden)) or
+        replace one (delete and create it again, O(state=replaced) and O(state=overridden)) while a policy of the
+        project pins it, or may pin it.
+      - V(false) fails the task before any write, naming for each such JWK every API proxy, endpoint, pipeline
+        and policy (see M(apinizer.apiops.apinizer_jwk) for what counts).
+      - V(true) deletes anyway and warns with the same names. Those policies stay broken until they are pointed
+        at another JWK by its id; the server does not refuse the deletion.
+    type: bool
+    default: false
 notes:
   - B(Requests.) One list request; one public-key read (the public-only export, or Get JWK where the server
     has no export) per JWK whose decision needs key material; with O(state=overridden) one credential list
     request when there is something to delete (without O(exclusive), when that list reports assignments, the
     C(admin) project's credential list too, and its JWK list when a credential names a JWK the project lacks);
-    then one request per write (two for a replacement), and one list request after creations for the new ids.
+    when a JWK is to be deleted or replaced, one request for the project's API proxies and one per proxy (which
+    policies pin it); then one request per write (two for a replacement), and one list request after creations
+    for the new ids.
+  - B(Policies that pin a JWK.) Checked as M(apinizer.apiops.apinizer_jwk) does, once for the whole task and only
+    when it deletes or replaces a JWK; RV(jwks[].where_used) returns what was found for each. The documented API
+    cannot show global policies, policy groups or connections; they are listed in
+    RV(jwks[].where_used.unchecked).
   - B(Failures.) Writes run in the order of O(config), then the deletions of O(state=overridden). A write that
     fails stops the task; the JWKs written before it stay written and are listed in the result.
   - B(Gathered.) For a generated or URL JWK the entry states the facts the list reports (name, description,
@@ -327,6 +344,12 @@ jwks:
       returned: when an existing JWK was compared and the server left something out
       type: list
       elements: str
+    where_used:
+      description:
+        - The policies that pin the JWK or may pin it (C(policies), C(possible), C(complete), C(unchecked)), as
+          RV(apinizer.apiops.apinizer_jwk#module:where_used) describes them.
+      returned: when the task deletes or replaces the JWK (in check mode too)
+      type: dict
     deployment:
       description: Per-environment result of the item's last write (see M(apinizer.apiops.apinizer_jwk)).
       type: list
@@ -417,6 +440,7 @@ from ansible_collections.apinizer.apiops.plugins.module_utils.credentials import
     proving_projects,
 )
 from ansible_collections.apinizer.apiops.plugins.module_utils.errors import ApinizerError
+from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_guard import check as check_deletions, delete_referenced_option
 from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_converge import (
     JwkWriter,
     config_entry,
@@ -449,6 +473,7 @@ def argument_spec():
                    mutually_exclusive=[['prefix', 'regex']], required_one_of=[['prefix', 'regex']]),
         exclusive=dict(type='bool', default=False),
         fail_on_deploy_error=dict(type='bool', default=True),
+        delete_referenced=delete_referenced_option(),
     )
 
 
@@ -540,6 +565,21 @@ class JwksRun(object):
             self.module.fail(self.result, msg=' '.join(refusals), jwks=self.jwks())
         if self.state == 'overridden':
             self.plan_deletions(by_name)
+        self.guard(by_name)
+
+    def guard(self, by_name):
+        """Every deletion and replacement planned: which policies pin those JWKs, read once."""
+        planned = [(params['name'], 'create' in decided['actions'])
+                   for params, unused, decided, unused2 in self.items if 'delete' in decided['actions']]
+        client = self.module.client
+        views, refusal, warnings = check_deletions(client, by_name, planned, self.params['delete_referenced'])
+        for params, unused, unused2, item in self.items:
+            if params['name'] in views:
+                item['where_used'] = views[params['name']]
+        if refusal:
+            self.module.fail(self.result, msg=client.mask(refusal), jwks=self.jwks())
+        for warning in warnings:
+            self.module.warn(client.mask(warning))
 
     def add(self, params, current, decided):
         item = dict(changed=False, actions=[], deployment=[], differences=decided['differences'] or [])
@@ -667,6 +707,8 @@ class JwksRun(object):
                         differences=item['differences'], deployment=item['deployment'])
             if 'unverified' in item:
                 view['unverified'] = item['unverified']
+            if 'where_used' in item:
+                view['where_used'] = item['where_used']
             views.append(view)
         return views
 

@@ -326,16 +326,17 @@ def test_regenerate_modes(jwk, emulator):
     # The whole conversation, task by task: only the real when_different and always runs write.
     # (each run reads the JWK list; the key's public facts come from the export where the curve is
     # compared, and after a write from Get JWK plus the export for use/alg; regenerate=always
-    # compares nothing)
+    # compares nothing; a replacement first reads which policies pin the JWK: the API proxy list,
+    # empty here)
     assert methods(emulator) == (
         ['GET', 'POST', 'GET', 'GET']                    # create
         + ['GET', 'GET']                                 # never
         + ['GET', 'GET']                                 # fail
-        + ['GET', 'GET']                                 # when_different in check mode
-        + ['GET']                                        # always in check mode
-        + ['GET', 'GET', 'DELETE', 'POST', 'GET', 'GET']  # when_different
+        + ['GET', 'GET', 'GET']                          # when_different in check mode
+        + ['GET', 'GET']                                 # always in check mode
+        + ['GET', 'GET', 'GET', 'DELETE', 'POST', 'GET', 'GET']  # when_different
         + ['GET', 'GET']                                 # when_different again
-        + ['GET', 'DELETE', 'POST', 'GET', 'GET'])       # always
+        + ['GET', 'GET', 'DELETE', 'POST', 'GET', 'GET'])  # always
     difference = 'curve: the server has P-256, the task asks for P-384'
     assert [name for name, unused, unused in steps if run[name].changed] == [
         'create', 'when_different in check mode', 'always in check mode', 'when_different', 'always']
@@ -363,8 +364,10 @@ def test_regenerate_modes(jwk, emulator):
 def test_absent_deletes_once_then_is_one_request(jwk, emulator):
     runs = [jwk(name='gone'), jwk(check=True, name='gone', state='absent'), jwk(name='gone', state='absent')]
     assert [r.changed for r in runs] == [True, True, True]
-    # create: the list, POST, Get JWK and the export (use/alg); check mode: the list; delete: the list, DELETE
-    assert methods(emulator) == ['GET', 'POST', 'GET', 'GET', 'GET', 'GET', 'DELETE']
+    # create: the list, POST, Get JWK and the export (use/alg); check mode: the list and the API proxy
+    # list (which policies pin it: none here); delete: the list, the API proxy list, DELETE
+    assert methods(emulator) == ['GET', 'POST', 'GET', 'GET', 'GET', 'GET', 'GET', 'GET', 'DELETE']
+    assert sum(1 for r in api_requests(emulator) if r == ('GET', '/projects/demo/apiProxies/')) == 2
     assert 'gone' not in stored(emulator)
 
     emulator.clear_requests()

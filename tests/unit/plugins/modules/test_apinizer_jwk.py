@@ -62,8 +62,10 @@ class FakeClient(object):
     (the permission 400). Reads are recorded as LIST (the JWK list), EXPORT and GET (Get JWK).
     """
 
-    def __init__(self, jwks=None, deployment=None, error=None, retries_used=0, export=True):
+    def __init__(self, jwks=None, deployment=None, error=None, retries_used=0, export=True, proxies=None):
         self.jwks = dict((j['name'], j) for j in (jwks or []))
+        # API proxy name -> the proxy object its List Policies answer carries (where-used reads)
+        self.proxies = dict(proxies or {})
         self.deployment = deployment if deployment is not None else OK_DEPLOYMENT
         self.error = error  # raised by the first call
         self.retries_used = retries_used
@@ -96,6 +98,17 @@ class FakeClient(object):
         return {'keys': [dict((m, v) for m, v in key.items() if m not in ('d', 'p', 'q', 'dp', 'dq', 'qi', 'oth'))]}
 
     retry_warning = ApinizerClient.retry_warning  # the real wording, from the one client
+
+    def mask(self, text, extra=()):
+        return text
+
+    def list_api_proxies(self, project=None):
+        self._record('LIST', 'apiProxies', None)
+        return [{'name': name} for name in self.proxies]
+
+    def list_api_proxy_policies(self, api_proxy, project=None):
+        self._record('LIST', 'policies', api_proxy)
+        return copy.deepcopy(self.proxies[api_proxy])
 
     def _record(self, *call):
         self.calls.append(call)
@@ -338,9 +351,9 @@ def test_regenerate_when_different_replaces(run):
     finally:
         del MATERIAL[('EC', 'P384')]
     assert result['changed'] is True
-    assert [c[:2] for c in client.calls] == [L[:2], ('EXPORT', 'ec'), ('DELETE', 'ec'), ('POST', 'generate'),
-                                             ('GET', 'ec')]
-    assert client.calls[3][2]['ec']['curveType'] == 'P384'
+    assert [c[:2] for c in client.calls] == [L[:2], ('EXPORT', 'ec'), ('LIST', 'apiProxies'), ('DELETE', 'ec'),
+                                             ('POST', 'generate'), ('GET', 'ec')]
+    assert client.calls[4][2]['ec']['curveType'] == 'P384'
     assert result['actions'] == ['delete', 'create']
     assert result['jwk']['curve'] == 'P-384'
 
@@ -350,8 +363,9 @@ def test_regenerate_in_check_mode_writes_nothing(run, regenerate):
     client = FakeClient([api_jwk('ec', EC_KEY)])
     result = run(dict(EC_TASK, regenerate=regenerate), client, check=True)
     assert result['changed'] is True
-    # regenerate=always needs no comparison: the list is the only read.
-    assert client.calls == ([L, ('EXPORT', 'ec', None)] if regenerate == 'when_different' else [L])
+    # regenerate=always needs no comparison: the list is the only JWK read; then which policies pin it.
+    proxies = ('LIST', 'apiProxies', None)
+    assert client.calls == ([L, ('EXPORT', 'ec', None), proxies] if regenerate == 'when_different' else [L, proxies])
     assert result['actions'] == ['delete', 'create']
     assert result['jwk']['name'] == 'ec' and client.jwks['ec']['ec']['crv'] == 'P-256'  # nothing was replaced
 
@@ -447,7 +461,8 @@ def test_absent_deletes(run):
     client = FakeClient([api_jwk('signing', RSA_KEY)])
     result = run(dict(name='signing', state='absent'), client, diff=True)
     assert result['changed'] is True
-    assert client.calls == [L, ('DELETE', 'signing', None)]
+    # which policies pin it (a project without API proxies: one request) before the delete
+    assert client.calls == [L, ('LIST', 'apiProxies', None), ('DELETE', 'signing', None)]
     assert result['diff']['after'] == {}
     assert result['diff']['before']['name'] == 'signing' and result['diff']['before']['key_type'] == 'RSA'
 

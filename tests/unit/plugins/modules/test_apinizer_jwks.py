@@ -267,7 +267,7 @@ def test_deleted_deletes_listed_names_only(run):
     client = SetClient([ec('a'), ec('b')])
     result = run(dict(state='deleted', config=[dict(name='a'), dict(name='gone')]), client)
     assert result['deleted'] == ['a'] and result['unchanged'] == ['gone']
-    assert [c[:2] for c in client.calls] == [('LIST', 'jwks'), ('DELETE', 'a')]
+    assert [c[:2] for c in client.calls] == [('LIST', 'jwks'), ('LIST', 'apiProxies'), ('DELETE', 'a')]
 
 
 def test_gathered_is_config_without_private_members(run):
