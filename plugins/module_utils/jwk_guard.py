@@ -45,14 +45,15 @@ def check(client, summaries, planned, delete_referenced):
     if not planned:
         return {}, None, []
     where = WhereUsed(client, summaries).read()
-    views, blocked = {}, []
+    views, blocked, notices = {}, [], []
     for name, replace in planned:
         views[name] = where.policy_view(name)
         texts = where.blocking(name)
         if texts:
             blocked.append((name, replace, texts))
+        notices.extend(where.notices(name))
     if not blocked:
-        return views, None, []
+        return views, None, notices
     if delete_referenced:
         return views, None, [
             'delete_referenced is true, so JWK %s is %s although it is %s. %s Point those policies at another '

@@ -50,10 +50,11 @@ NOT_SHOWN = (
 )
 OTHER_PROJECTS = ('API proxies of other projects: a JWK of project admin may be used from any project, and only '
                   "this project's API proxies are read")
-NO_ID = ('the server reports no id for this JWK, and policies pin a JWK by its id: the policies that pin '
-         'it could not be checked')
-NOT_CHECKED = ('not checked: the server reports no id for it, and policies pin a JWK by its id, so the policies '
-               'that pin it cannot be told')
+NO_ID = ('the server reports no id for this JWK, and policies pin a JWK by its id: a pin cannot be matched to '
+         'it, so every pin of an id no listed JWK has counts as a possible reference to it')
+# A warning for a deletion that goes ahead on a server without ids: nothing pins anything.
+NO_ID_NO_PINS = ('the server reports no id for JWK %s, so a policy that pins it could not be told apart; no '
+                 "policy of the project's API proxies pins any JWK, so none pins this one")
 CREDENTIALS_NOT_REPORTED = 'credentials: the server does not report which JWK each credential uses'
 # Which credential lists hold every credential that may use a project's JWK is the rule of
 # credentials.proving_projects; usage reads the project's own list only, and says what that leaves out.
@@ -182,13 +183,11 @@ class WhereUsed(object):
         self.credentials = None  # jwk name -> [{username, purpose}]; None: not reported or not read
 
     def read(self):
-        """The proxy list and each proxy's policies. A project none of whose JWKs has an id is not
-        read (nothing could be matched: an older server, which has no such endpoints either)."""
+        """The proxy list and each proxy's policies. Read even when no JWK has an id (an older
+        server): a project whose policies pin nothing proves that no policy pins the JWK."""
         if self.proxies is not None:
             return self
         self.proxies = []
-        if not any(self.ids.values()):
-            return self
         for item in self.client.list_api_proxies():
             name = item['name']
             if name in self.proxies:
@@ -260,12 +259,16 @@ class WhereUsed(object):
         return dict((key, view[key]) for key in ('credentials', 'policies', 'possible', 'complete', 'unchecked'))
 
     def blocking(self, name):
-        """Why deleting JWK ``name`` may break a policy, one text each ([] when nothing may)."""
+        """Why deleting JWK ``name`` may break a policy, one text each ([] when nothing may). For a
+        JWK without an id every pin of an id no listed JWK has is a possible one (possibly())."""
         texts = ['pinned by %s' % describe(ref) for ref in self.policies(name)]
         texts.extend('possibly pinned by %s' % describe(ref) for ref in self.possibly(name))
-        if not self.checked(name):
-            texts.append(NOT_CHECKED)
         return texts
+
+    def notices(self, name):
+        """What a deletion that nothing blocks should still say: without an id, why no policy can
+        be pinning the JWK."""
+        return [] if self.checked(name) or self.blocking(name) else [NO_ID_NO_PINS % name]
 
 
 def describe(ref):
@@ -287,8 +290,8 @@ def describe(ref):
 def pinned_by_name(jwks):
     """For the jwk_rotation role: ``{jwk name: [reference]}`` from apinizer_jwk_info's ``jwks`` read
     with ``usage: true``. A possible reference carries ``possible: true`` and its ``reason``; a JWK
-    whose pins could not be checked (no id) gets one reference saying so. JWKs nothing may pin are
-    left out."""
+    without an id has every pin of an id no listed JWK has among its possible ones. JWKs nothing may
+    pin are left out."""
     pinned = {}
     for jwk in jwks:
         usage = jwk.get('usage')
@@ -296,10 +299,8 @@ def pinned_by_name(jwks):
             # Without usage nothing was checked: never "pinned by nothing".
             raise ValueError('JWK %s carries no usage: read it with apinizer_jwk_info usage: true' % jwk.get('name'))
         refs = [dict(ref, possible=False) for ref in usage.get('policies') or []]
+        # (a JWK without an id has every pin of an unmatched id among its possible references)
         refs.extend(dict(ref, possible=True) for ref in usage.get('possible') or [])
-        if NO_ID in (usage.get('unchecked') or []):
-            refs.append(_possible(None, None, None, None, None, None, NO_ID))
-            refs[-1]['possible'] = True
         if refs:
             pinned[jwk['name']] = refs
     return pinned

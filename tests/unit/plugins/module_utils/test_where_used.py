@@ -17,7 +17,7 @@ from ansible_collections.apinizer.apiops.plugins.module_utils import where_used
 from ansible_collections.apinizer.apiops.plugins.module_utils.errors import UnexpectedAnswer
 from ansible_collections.apinizer.apiops.plugins.module_utils.where_used import (
     NO_ID,
-    NOT_CHECKED,
+    NO_ID_NO_PINS,
     NOT_SHOWN,
     WhereUsed,
     describe,
@@ -225,14 +225,17 @@ def test_a_null_pipeline_is_not_shown_either():
 
 # ---- ids ---------------------------------------------------------------------------------------------
 
-def test_a_server_without_jwk_ids_is_not_read_and_nothing_counts_as_checked():
-    client = ProxyClient({'orders': proxy('orders', request=[JOSE_VALIDATION])})
-    where = WhereUsed(client, {'k1': {'name': 'k1'}, 'k2': {'name': 'k2', 'id': None}}).read()
-    assert client.calls == []  # nothing could be matched: an older server has no such endpoint either
-    assert not where.checked('k1')
-    assert where.blocking('k1') == [NOT_CHECKED]
-    assert where.policy_view('k1') == dict(policies=[], possible=[], complete=False,
-                                           unchecked=[NO_ID] + list(NOT_SHOWN))
+def test_without_jwk_ids_every_pin_may_be_any_jwk_and_no_pin_at_all_proves_none():
+    summaries = {'k1': {'name': 'k1'}, 'k2': {'name': 'k2', 'id': None}}
+    # a policy pins some id: it cannot be matched, so it may pin either JWK
+    where = WhereUsed(ProxyClient({'orders': proxy('orders', request=[JOSE_VALIDATION])}), summaries).read()
+    assert not where.checked('k1') and where.policies('k1') == []
+    assert [r['policy'] for r in where.possibly('k1')] == [JOSE_VALIDATION['name']]
+    assert where.blocking('k1') and where.notices('k1') == []
+    assert where.policy_view('k1')['unchecked'] == [NO_ID] + list(NOT_SHOWN)
+    # the project's proxies pin nothing: a read that shows no pin proves none pins it (said once)
+    where = WhereUsed(ProxyClient({'orders': proxy('orders')}), summaries).read()
+    assert where.blocking('k1') == [] and where.notices('k1') == [NO_ID_NO_PINS % 'k1']
 
 
 def test_a_jwk_without_an_id_may_be_any_id_no_listed_jwk_has():
@@ -242,7 +245,7 @@ def test_a_jwk_without_an_id_may_be_any_id_no_listed_jwk_has():
     assert where.policies('k4') == []
     assert [(r['policy'], r['reason']) for r in where.possibly('k4')] == [
         ('u', 'it pins id id-elsewhere, which no JWK of the list has, and this JWK shows no id')]
-    assert where.blocking('k4')[-1] == NOT_CHECKED
+    assert where.blocking('k4') == ['possibly pinned by ' + describe(where.possibly('k4')[0])]
     # the others are checked, and a pin of an unknown id is none of theirs
     assert where.possibly('k3') == [] and where.blocking('k3') == []
 
@@ -346,10 +349,10 @@ def test_pinned_by_name_gives_the_role_each_jwk_with_its_pins_and_possible_ones(
             dict(name='gen-3', usage=dict(policies=[], possible=[], unchecked=list(NOT_SHOWN))),
             dict(name='gen-4', usage=dict(policies=[], possible=[], unchecked=[NO_ID] + list(NOT_SHOWN)))]
     pinned = pinned_by_name(jwks)
-    assert sorted(pinned) == ['gen-1', 'gen-2', 'gen-4']
+    # gen-4 has no id, but the read showed no pin it could be: nothing pins it
+    assert sorted(pinned) == ['gen-1', 'gen-2']
     assert pinned['gen-1'] == [dict(pin, possible=False)]
     assert pinned['gen-2'] == [dict(maybe, possible=True)]
-    assert pinned['gen-4'][0]['possible'] is True and pinned['gen-4'][0]['reason'] == NO_ID
     with pytest.raises(ValueError, match='gen-5 carries no usage'):
         pinned_by_name([dict(name='gen-5')])
 

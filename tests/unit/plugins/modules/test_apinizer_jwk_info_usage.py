@@ -124,11 +124,13 @@ def test_credentials_not_reported_are_said_never_read_as_none(run):
     assert usage['ec-key']['unchecked'][-2] == CREDENTIALS_NOT_REPORTED
 
 
-def test_a_server_without_ids_warns_and_reads_no_proxy(run):
+def test_a_server_without_ids_warns_and_counts_every_unmatched_pin_as_possible(run):
     client = UsageClient({'orders': proxy('orders', request=[PIN_EC])}, ids=False)
     result = run(client, usage=True)
-    assert ('apiProxies',) not in client.calls
-    assert all(u['unchecked'][0] == NO_ID and u['complete'] is False for u in by_name(result).values())
+    assert ('apiProxies',) in client.calls   # read anyway: a pin may be any JWK's, no pin is none's
+    usages = by_name(result).values()
+    assert all(u['unchecked'][0] == NO_ID and u['complete'] is False for u in usages)
+    assert all(u['policies'] == [] and len(u['possible']) == 1 for u in usages)
     assert any('reports no JWK ids' in w for w in warnings(result))
 
 

@@ -125,16 +125,20 @@ def test_a_jwk_no_policy_pins_is_deleted_after_the_check(jwk):
     assert not [w for w in warnings(result) if 'pinned' in w]
 
 
-def test_a_server_without_jwk_ids_cannot_be_checked_and_refuses(jwk):
+def test_a_server_without_jwk_ids_refuses_while_any_policy_pins_a_jwk_and_says_why_it_may_delete_otherwise(jwk):
     legacy = k1()
     del legacy['id']
     client = FakeClient([legacy], proxies=PINNED)
     result = jwk(dict(name='k1', state='absent'), client)
-    assert result['_failed'] and client.writes == []
-    assert 'not checked: the server reports no id for it' in result['msg']
-    assert reads(client) == []  # nothing to match ids against: no proxy is read
+    # a pin of an id that cannot be matched may be this JWK's
+    assert result['_failed'] and client.writes == [] and 'possibly pinned by' in result['msg']
     result = jwk(dict(name='k1', state='absent', delete_referenced=True), client)
-    assert client.writes == [('DELETE', 'k1', None)] and any('not checked' in w for w in warnings(result))
+    assert client.writes == [('DELETE', 'k1', None)] and any('possibly pinned' in w for w in warnings(result))
+    # nothing pins anything: the read proves it, and the warning says why an unmatched id is no risk
+    client = FakeClient([dict(legacy)], proxies={})
+    result = jwk(dict(name='k1', state='absent'), client)
+    assert not result['_failed'] and client.writes == [('DELETE', 'k1', None)]
+    assert [w for w in warnings(result) if 'reports no id for JWK k1' in w and 'none pins this one' in w]
 
 
 @pytest.mark.parametrize('task', [
