@@ -25,6 +25,7 @@ try:
 except ImportError:  # ansible-core before 2.20 injects ansible_facts as variables
     VariableLayer = None
 
+from ansible_collections.apinizer.apiops.plugins.module_utils.where_used import pinned_by_name
 from ansible_collections.apinizer.apiops.plugins.plugin_utils import jwk_rotation_key_file as key_file
 from ansible_collections.apinizer.apiops.plugins.plugin_utils.jwk_rotation_plan import (
     PlanError,
@@ -53,10 +54,23 @@ VARIABLES = ('name', 'key_type', 'key_size', 'curve', 'algorithm', 'use', 'crede
 STEPS = ('settings', 'connection', 'plan', 'reconcile', 'key_file', 'result')
 
 
+def pinned_from(usage, jwks):
+    """The plan's ``pinned`` from apinizer_jwk_info's ``jwks`` read with ``usage: true``. A JWK of
+    the view that the usage read did not cover (another run created it since) was not checked: it
+    may be pinned, so it is never deleted on this run."""
+    pinned = pinned_by_name(usage)
+    read = set(j.get('name') for j in usage)
+    for jwk in jwks:
+        if jwk.get('name') not in read:
+            pinned[jwk.get('name')] = [dict(possible=True, reason='not read: it appeared after the policies were read')]
+    return pinned
+
+
 class ActionModule(ActionBase):
 
     TRANSFERS_FILES = False
-    _VALID_ARGS = frozenset(('step', 'jwks', 'credentials', 'assignments_reported', 'pinned', 'plan', 'retained'))
+    _VALID_ARGS = frozenset(('step', 'jwks', 'credentials', 'assignments_reported', 'pinned', 'usage', 'plan',
+                             'retained'))
 
     def run(self, tmp=None, task_vars=None):
         result = super(ActionModule, self).run(tmp, task_vars)
@@ -126,6 +140,8 @@ class ActionModule(ActionBase):
                 'assignments_reported': args.get('assignments_reported')}
         if args.get('pinned') is not None:
             view['pinned'] = args['pinned']
+        elif args.get('usage') is not None:
+            view['pinned'] = pinned_from(args['usage'], view['jwks'])
         return view
 
     def key_file(self, settings, plan, created):

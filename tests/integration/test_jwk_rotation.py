@@ -294,6 +294,27 @@ def test_aged_key_rotates_and_prunes_only_what_it_can_verify(aged, mode, run_pla
         assert [k['kid'] for k in result['jwk_set']['keys']] == [active, PREVIOUS, OLDEST, IN_USE_ELSEWHERE]
 
 
+def test_a_generation_a_policy_pins_is_kept_and_reported(aged, run_playbook):
+    # Issue 22: with assignments reported and exclusive, OLDEST would be retired; a JOSE policy pins
+    # it by its id, so the role keeps it, names the policy, and warns that the policy was not rotated.
+    aged.configure(report_assignments=True)
+    aged.seed({'projects': {'demo': {'apiProxies': [{'name': 'orders', 'requestPolicyList': [
+        {'type': 'policy-jose-validation', 'name': 'verify', 'validateByIssuer': False,
+         'jwkNameForValidationAndSign': OLDEST}]}]}}})
+    aged.clear_requests()
+    run = run_playbook(play(jwk_rotation_exclusive=True))
+    result = result_of(run)
+    assert result['rotated'] is True and OLDEST not in result['retired']
+    assert OLDEST in aged.state()['projects']['demo']['jwks']
+    assert OLDEST in result['kept_in_use']
+    [ref] = result['pinned_by_policies'][OLDEST]
+    assert (ref['api_proxy'], ref['policy'], ref['field']) == ('orders', 'verify', 'jwkIdForValidationAndSign')
+    assert 'policies still use an old key' in run.stderr or 'not rotated that policy' in run.stderr
+    # The policies were read once for the first plan (the proxy list and its one proxy), not per deletion.
+    proxy_reads = [p for m, p in api(aged) if '/apiProxies/' in p]
+    assert proxy_reads.count(PROJECT + '/apiProxies/') >= 1 and deletions(aged) == []
+
+
 # ---- check mode through Ansible ------------------------------------------------------------------
 
 def test_check_mode_plans_the_rotation_and_writes_nothing(aged, run_playbook, tmp_path):

@@ -266,3 +266,15 @@ def test_the_action_reads_exactly_the_documented_role_variables():
         options = yaml.safe_load(handle)['argument_specs']['main']['options']
     assert sorted('jwk_rotation_' + name for name in step_plugin.VARIABLES) == sorted(
         name for name in options if name != 'jwk_rotation_jwks_path')
+
+
+def test_usage_read_by_apinizer_jwk_info_becomes_the_plans_pinned_and_unread_jwks_are_kept():
+    from ansible_collections.apinizer.apiops.plugins.action.jwk_rotation_step import pinned_from
+    pin = dict(api_proxy='orders', endpoint='proxy level', pipeline='request', policy='verify',
+               type='policy-jose-validation', field='jwkIdForValidationAndSign')
+    usage = [dict(name='sig-a', usage=dict(policies=[pin], possible=[], unchecked=[])),
+             dict(name='sig-b', usage=dict(policies=[], possible=[], unchecked=[]))]
+    pinned = pinned_from(usage, [dict(name='sig-a'), dict(name='sig-b'), dict(name='sig-new')])
+    assert pinned['sig-a'] == [dict(pin, possible=False)] and 'sig-b' not in pinned
+    # appeared after the policies were read: not checked, so never deleted on this run
+    assert pinned['sig-new'][0]['possible'] is True
