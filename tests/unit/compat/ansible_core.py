@@ -19,6 +19,8 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
+import contextlib
+
 from ansible.module_utils.common.parameters import PASS_VARS
 
 INJECT_INVOCATION = {'_ansible_inject_invocation': True} if 'inject_invocation' in PASS_VARS else {}
@@ -26,7 +28,6 @@ INJECT_INVOCATION = {'_ansible_inject_invocation': True} if 'inject_invocation' 
 try:
     from ansible.module_utils.testing import patch_module_args
 except ImportError:  # ansible-core < 2.19
-    import contextlib
     import json
 
     from ansible.module_utils import basic
@@ -49,4 +50,18 @@ except ImportError:  # ansible-core < 2.19
     class controller_flag(object):  # pylint: disable=invalid-name
         is_controller = False
 
-__all__ = ['INJECT_INVOCATION', 'controller_flag', 'patch_module_args']
+
+
+@contextlib.contextmanager
+def controller_imports():
+    """Import controller code (a filter, action or plugin_utils module) inside this block: the
+    controller flag its import sets is restored, so the module unit tests of the same session
+    keep their warnings."""
+    was = controller_flag.is_controller
+    try:
+        yield
+    finally:
+        controller_flag.is_controller = was
+
+
+__all__ = ['INJECT_INVOCATION', 'controller_flag', 'controller_imports', 'patch_module_args']

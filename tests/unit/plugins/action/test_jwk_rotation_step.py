@@ -11,17 +11,11 @@ import os
 
 import pytest
 
-try:
-    from ansible.module_utils import _internal as _module_utils_internal
-except ImportError:  # ansible-core before 2.19 has no such flag
-    _module_utils_internal = None
+from ansible_collections.apinizer.apiops.tests.unit.compat.ansible_core import controller_imports
 
-_WAS_CONTROLLER = getattr(_module_utils_internal, 'is_controller', None)
-from ansible_collections.apinizer.apiops.plugins.action import jwk_rotation_step as step_plugin  # noqa: E402
-from ansible_collections.apinizer.apiops.plugins.plugin_utils import jwk_rotation_plan as rp  # noqa: E402
-
-if _module_utils_internal is not None:
-    _module_utils_internal.is_controller = _WAS_CONTROLLER
+with controller_imports():  # importing controller code marks the process as the controller
+    from ansible_collections.apinizer.apiops.plugins.action import jwk_rotation_step as step_plugin
+    from ansible_collections.apinizer.apiops.plugins.plugin_utils import jwk_rotation_plan as rp
 
 NOW = '20261204T110000Z'
 BOTH = ['api-user/validation', 'mobile-app/validation']

@@ -8,19 +8,17 @@ __metaclass__ = type
 
 import pytest
 
-from ansible_collections.apinizer.apiops.tests.unit.compat.ansible_core import controller_flag as _module_utils_internal
+from ansible_collections.apinizer.apiops.tests.unit.compat.ansible_core import controller_imports
 
 # A filter plugin is controller code: importing it (through ansible.errors) marks the process as
 # the controller, after which module.warn() goes to the controller's display instead of the
-# module result. Restore the flag so that the module unit tests in the same session still see
+# module result; the flag is restored so the module unit tests in the same session still see
 # their warnings.
-_WAS_CONTROLLER = _module_utils_internal.is_controller
-from ansible.errors import AnsibleFilterError  # noqa: E402
+with controller_imports():
+    from ansible.errors import AnsibleFilterError
 
-from ansible_collections.apinizer.apiops.plugins.filter import jwk_param_errors as plugin  # noqa: E402
-from ansible_collections.apinizer.apiops.plugins.module_utils import jwk_validation as jwk_utils  # noqa: E402
-
-_module_utils_internal.is_controller = _WAS_CONTROLLER
+    from ansible_collections.apinizer.apiops.plugins.filter import jwk_param_errors as plugin
+    from ansible_collections.apinizer.apiops.plugins.module_utils import jwk_validation as jwk_utils
 
 f = plugin.jwk_param_errors
 

@@ -9,20 +9,12 @@ __metaclass__ = type
 
 import pytest
 
-try:
-    from ansible.module_utils import _internal as _module_utils_internal
-except ImportError:  # ansible-core before 2.19 has no such flag
-    _module_utils_internal = None
+from ansible_collections.apinizer.apiops.tests.unit.compat.ansible_core import controller_imports
 
-# Importing a filter plugin marks the process as the controller; restore the flag so the
-# module unit tests in the same session keep their warnings (see test_jwk_param_errors.py).
-_WAS_CONTROLLER = getattr(_module_utils_internal, 'is_controller', None)
-from ansible.errors import AnsibleFilterError  # noqa: E402
+with controller_imports():  # importing controller code marks the process as the controller
+    from ansible.errors import AnsibleFilterError
 
-from ansible_collections.apinizer.apiops.plugins.filter import jwk_rotation_plan as plugin  # noqa: E402
-
-if _module_utils_internal is not None:
-    _module_utils_internal.is_controller = _WAS_CONTROLLER
+    from ansible_collections.apinizer.apiops.plugins.filter import jwk_rotation_plan as plugin
 
 SETTINGS = {'name': 'sig', 'now': '20261204T110000Z', 'max_age': '90d', 'keep': 1,
             'credentials': [{'username': 'api-user'}]}

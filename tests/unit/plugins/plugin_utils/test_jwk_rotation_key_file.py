@@ -11,16 +11,10 @@ import stat
 
 import pytest
 
-try:
-    from ansible.module_utils import _internal as _module_utils_internal
-except ImportError:  # ansible-core before 2.19 has no such flag
-    _module_utils_internal = None
+from ansible_collections.apinizer.apiops.tests.unit.compat.ansible_core import controller_imports
 
-_WAS_CONTROLLER = getattr(_module_utils_internal, 'is_controller', None)
-from ansible_collections.apinizer.apiops.plugins.plugin_utils import jwk_rotation_key_file as kf  # noqa: E402
-
-if _module_utils_internal is not None:
-    _module_utils_internal.is_controller = _WAS_CONTROLLER
+with controller_imports():  # importing controller code marks the process as the controller
+    from ansible_collections.apinizer.apiops.plugins.plugin_utils import jwk_rotation_key_file as kf
 
 G0, G1, NEW = 'sig-20260801T000000Z', 'sig-20261101T000000Z', 'sig-20261204T110000Z'
 KEY0, KEY1 = b'{"kty": "EC", "kid": "%s", "d": "zero"}\n' % G0.encode(), b'{"kty": "EC", "d": "one"}\n'

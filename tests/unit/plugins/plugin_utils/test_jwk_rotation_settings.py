@@ -8,16 +8,10 @@ __metaclass__ = type
 
 import pytest
 
-try:
-    from ansible.module_utils import _internal as _module_utils_internal
-except ImportError:  # ansible-core before 2.19 has no such flag
-    _module_utils_internal = None
+from ansible_collections.apinizer.apiops.tests.unit.compat.ansible_core import controller_imports
 
-_WAS_CONTROLLER = getattr(_module_utils_internal, 'is_controller', None)
-from ansible_collections.apinizer.apiops.plugins.plugin_utils import jwk_rotation_settings as rs  # noqa: E402
-
-if _module_utils_internal is not None:
-    _module_utils_internal.is_controller = _WAS_CONTROLLER
+with controller_imports():  # importing controller code marks the process as the controller
+    from ansible_collections.apinizer.apiops.plugins.plugin_utils import jwk_rotation_settings as rs
 
 # The role's defaults (roles/jwk_rotation/defaults/main.yml), without the prefix.
 DEFAULTS = dict(name='sig', key_type='EC', key_size=2048, curve=None, algorithm=None, use='signature',
