@@ -68,9 +68,18 @@ class ApinizerModule(AnsibleModule):
             **kwargs)
         self._client = None
         self._deployments = []  # (action, failed entry), judged once by exit()
+        self._check_names()
+
+    def _check_names(self):
         problems = name_option_problems(self.params, [o for o in NAME_OPTIONS if o in self.argument_spec])
         if problems:
             self.fail_json(msg='Invalid name: %s.' % '; '.join(problems), problems=problems)
+
+    def _log_invocation(self):
+        # AnsibleModule logs its arguments to syslog at the end of its own checks, and syslog
+        # refuses a NUL with a message that names no option: the names are checked first.
+        self._check_names()
+        super(ApinizerModule, self)._log_invocation()
 
     def _load_params(self):
         # Before any check can fail and print the arguments (-vvv: invocation.module_args), the
