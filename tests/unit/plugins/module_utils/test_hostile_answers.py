@@ -426,3 +426,29 @@ def test_a_server_that_drips_its_headers_is_cut_off_at_the_timeout():
         stop.set()
     assert time.monotonic() - started < 3
     assert failure.value.transient and 'timed out after 1 s' in str(failure.value)
+
+
+def test_https_to_a_plain_http_port_says_so_instead_of_advising_a_ca_bundle():
+    # Issue 25 #5: a TLS handshake answered in plain HTTP (OpenSSL: WRONG_VERSION_NUMBER).
+    import socket
+    import threading
+    server = socket.socket()
+    server.bind(('127.0.0.1', 0))
+    server.listen(1)
+
+    def answer_in_plain_http():
+        conn, unused = server.accept()
+        conn.recv(1024)
+        conn.sendall(b'HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n')
+        conn.close()
+        server.close()
+
+    worker = threading.Thread(target=answer_in_plain_http)
+    worker.daemon = True
+    worker.start()
+    client = ApinizerClient('https://127.0.0.1:%d' % server.getsockname()[1], token=TOKEN, timeout=5, retries=0)
+    with pytest.raises(ApinizerError) as failure:
+        client.list_jwks(project='demo')
+    text = str(failure.value)
+    assert 'TLS error' in text and 'the server does not speak TLS on this port' in text
+    assert 'ca_path' not in text and 'validate_certs' not in text
