@@ -54,6 +54,11 @@ VARIABLES = ('name', 'key_type', 'key_size', 'curve', 'algorithm', 'use', 'crede
 STEPS = ('settings', 'connection', 'plan', 'reconcile', 'key_file', 'result')
 
 
+def plan_deletes(plan):
+    """Whether a plan deletes a generation (retires or revokes one)."""
+    return bool(plan['retire'] or plan['revoked'])
+
+
 def pinned_from(usage, jwks):
     """The plan's ``pinned`` from apinizer_jwk_info's ``jwks`` read with ``usage: true``. A JWK of
     the view that the usage read did not cover (another run created it since) was not checked: it
@@ -76,6 +81,7 @@ class ActionModule(ActionBase):
         result = super(ActionModule, self).run(tmp, task_vars)
         del tmp
         self.task_vars = task_vars or {}
+        self.module_warnings = []
         args = self._task.args
         step = args.get('step')
         if step not in STEPS:
@@ -84,6 +90,8 @@ class ActionModule(ActionBase):
             result.update(getattr(self, 'step_' + step)(args))
         except (key_file.Refused, PlanError) as exc:
             result.update(failed=True, msg=str(exc))
+        if self.module_warnings:
+            result['warnings'] = self.module_warnings + list(result.get('warnings') or [])
         if 'ansible_facts' in result:
             self.set_variables(result['ansible_facts'])
         result.setdefault('changed', False)
@@ -169,13 +177,32 @@ class ActionModule(ActionBase):
         is no_log, and the role forgets the registered value when it ends)."""
         return dict(connection=self.settings()[2])
 
+    def read_usage(self, entry):
+        """Which policies pin each JWK of the project: apinizer_jwk_info ``usage: true`` with the
+        role's connection (the proxy list and each proxy's policies). Run only for a plan that would
+        delete a generation; the module's own reads and masking, its warnings passed on."""
+        result = self._execute_module(module_name='apinizer.apiops.apinizer_jwk_info',
+                                      module_args=dict(entry, usage=True), task_vars=self.task_vars)
+        self.module_warnings.extend(w for w in result.get('warnings') or [] if isinstance(w, str))
+        if result.get('failed'):
+            raise PlanError('Reading which policies pin the generations to delete failed, so nothing was '
+                            'changed: %s' % result.get('msg'))
+        return result['jwks']
+
     def step_plan(self, args):
-        settings, errors, _entry = self.settings()
+        settings, errors, entry = self.settings()
         if errors:
             return dict(failed=True, msg=' '.join(errors))
-        plan = make_plan(self.view(args), dict(settings, now=utc_stamp()))
+        view = self.view(args)
+        plan = make_plan(view, dict(settings, now=utc_stamp()))
+        if not plan['errors'] and plan_deletes(plan) and 'pinned' not in view:
+            # Never a deletion the policies were not read for (issue 22): read them, plan again.
+            view['usage'] = self.read_usage(entry)
+            view['pinned'] = pinned_from(view['usage'], view['jwks'])
+            plan = make_plan(view, dict(settings, now=utc_stamp()))
         if plan['errors']:
             return dict(failed=True, msg=' '.join(plan['errors']))
+        plan['usage'] = view.get('usage')
         decision = self.key_file(settings, plan, plan['create'].get('name'))
         plan = for_run(plan, self.check_mode, settings, decision)
         plan['warnings'] = plan_warnings(plan, settings['name'])
@@ -184,9 +211,16 @@ class ActionModule(ActionBase):
 
     def step_reconcile(self, args):
         first = args['plan']
-        settings, errors, _entry = self.settings()
-        second = make_plan(self.view(args), dict(settings, now=utc_stamp(), phase='reconcile',
-                                                 action=first['action']))
+        settings, errors, entry = self.settings()
+        view = self.view(args)
+        if 'pinned' not in view and first.get('usage') is not None:
+            # What the first plan read still holds: a policy pins by id, and no id changed since.
+            view['pinned'] = pinned_from(first['usage'], view['jwks'])
+        reconcile = dict(settings, now=utc_stamp(), phase='reconcile', action=first['action'])
+        second = make_plan(view, reconcile)
+        if not second['errors'] and plan_deletes(second) and 'pinned' not in view:
+            view['pinned'] = pinned_from(self.read_usage(entry), view['jwks'])
+            second = make_plan(view, reconcile)
         if second['errors']:
             return dict(failed=True, msg=' '.join(second['errors']))
         plan = merge(first, second)

@@ -26,8 +26,12 @@ description:
     variable that is set over it. It carries the token or password, so it is returned to be
     registered, never set as a fact (a fact cache could keep it on disk); the role's task is
     C(no_log) and the role forgets the registered value when it ends.
-  - V(plan) and V(reconcile) set the fact C(__jwk_rotation_plan) from the two lists (filter
-    P(apinizer.apiops.jwk_rotation_plan#filter) for the rules), fail before any write when the plan
+  - V(plan) and V(reconcile) set the fact C(__jwk_rotation_plan) from the two lists. A plan that
+    would delete a generation first reads which policies pin the project's JWKs (it runs
+    M(apinizer.apiops.apinizer_jwk_info) with O(apinizer.apiops.apinizer_jwk_info#module:usage=true)
+    and the role's connection) and is made again keeping every pinned generation; V(reconcile)
+    reuses that read. Both follow the rules of the filter
+    P(apinizer.apiops.jwk_rotation_plan#filter), fail before any write when the plan
     cannot be carried out, and warn (kept unverified, expiring, JWKs left alone, policies on an old
     key). In check mode a plan step reports a change for what only it can show (switches to a
     generation the run would create).

@@ -488,9 +488,6 @@ def for_run(plan, check_mode, settings, key_file=None, phase='decide'):
     plan['key_file_due'] = bool(key_file) and bool(key_file.get('status') == 'put' or key_file.get('fix_mode')
                                                    or plan['reconcile'])
     plan['prune'] = bool(plan['retire'])
-    # Which policies pin a generation is read only when the plan would delete one, and then the
-    # plan is made again with it (issue 22): never a deletion the policies were not read for.
-    plan['policies_due'] = plan['prune'] and not plan['policies_checked']
     plan['retire_files'] = [copy_path(settings['private_key_path'], n) for n in plan['retire']] if local else []
     plan['writes'] = bool(plan['stage'] or plan['switching'] or plan['prune'] or plan['reconcile']
                           or plan['key_file_due'])

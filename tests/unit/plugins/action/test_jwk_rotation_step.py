@@ -71,9 +71,17 @@ def environment(monkeypatch):
     monkeypatch.setattr(step_plugin, 'utc_stamp', lambda: NOW)
 
 
-def run(step, check_mode=False, role_vars=None, module_defaults=None, transport='local', environment=None, **args):
+def run(step, check_mode=False, role_vars=None, module_defaults=None, transport='local', environment=None,
+        modules=None, **args):
+    """One step; ``modules``: a list that receives (module, args) of each module the step runs, and
+    answers it with apinizer_jwk_info's ``usage`` read from ``modules_answer`` (the list's attribute)."""
     task = Task(dict(args, step=step), check_mode, module_defaults, environment)
     action = step_plugin.ActionModule(task, Connection(transport), None, None, Templar(), None)
+    if modules is not None:
+        def execute(module_name=None, module_args=None, task_vars=None):
+            modules.append((module_name, module_args))
+            return modules.answer
+        action._execute_module = execute
     registered = []
     # ansible-core 2.20+: the variables are registered with the running task (none here).
     action.register_host_variables = lambda variables, layer: registered.append((variables, layer))
@@ -186,8 +194,10 @@ def test_plan_warnings_are_real_warnings():
 def test_the_admin_project_comes_from_the_connection():
     old = [gen('20240101T000000Z'), gen('20250101T000000Z'), gen('20260101T000000Z')]
     reported = [dict(c, validation_jwk_name='sig-20260101T000000Z') for c in CREDENTIALS]
-    plain = run('plan', jwks=old, credentials=reported, assignments_reported=True)
+    modules = Modules(dict(jwks=usage(old)))   # it would delete: the policies are read (none pins)
+    plain = run('plan', jwks=old, credentials=reported, assignments_reported=True, modules=modules)
     assert plain['ansible_facts']['__jwk_rotation_plan']['retire'] == ['sig-20240101T000000Z', 'sig-20250101T000000Z']
+    assert len(modules) == 1
     admin = run('plan', role_vars={'jwk_rotation_apinizer_project': 'admin'}, jwks=old, credentials=reported,
                 assignments_reported=True)
     assert admin['ansible_facts']['__jwk_rotation_plan']['retire'] == []
@@ -272,3 +282,52 @@ def test_usage_read_by_apinizer_jwk_info_becomes_the_plans_pinned_and_unread_jwk
     assert pinned['sig-a'] == [dict(pin, possible=False)] and 'sig-b' not in pinned
     # appeared after the policies were read: not checked, so never deleted on this run
     assert pinned['sig-new'][0]['possible'] is True
+
+
+class Modules(list):
+    def __init__(self, answer):
+        super(Modules, self).__init__()
+        self.answer = answer
+
+
+PIN = dict(api_proxy='orders', endpoint='proxy level', pipeline='request', policy='verify',
+           type='policy-jose-validation', field='jwkIdForValidationAndSign')
+
+
+def usage(jwks, pinned=()):
+    return [dict(name=j['name'], usage=dict(policies=[PIN] if j['name'] in pinned else [], possible=[], unchecked=[]))
+            for j in jwks]
+
+
+def test_a_plan_that_would_delete_reads_the_policies_once_and_keeps_a_pinned_generation():
+    jwks = [gen('20250101T000000Z'), gen('20260101T000000Z'), gen('20261201T000000Z', switched=BOTH)]
+    modules = Modules(dict(jwks=usage(jwks, pinned=['sig-20250101T000000Z'])))
+    result = run('plan', jwks=jwks, credentials=CREDENTIALS, assignments_reported=False, modules=modules,
+                 role_vars={'jwk_rotation_exclusive': True, 'jwk_rotation_keep': 0})
+    plan = result['ansible_facts']['__jwk_rotation_plan']
+    [(module, args)] = modules
+    assert module == 'apinizer.apiops.apinizer_jwk_info' and args['usage'] is True
+    assert set(args) <= {'usage', 'apinizer_url', 'apinizer_token', 'project', 'timeout', 'retries'}   # the role's connection
+    assert plan['retire'] == ['sig-20260101T000000Z'] and 'sig-20250101T000000Z' in plan['kept_in_use']
+    assert list(plan['pinned_by_policies']) == ['sig-20250101T000000Z']
+    # reconcile reuses what was read: a policy pins by id, and no id changed
+    modules = Modules(None)
+    result = run('reconcile', plan=plan, jwks=jwks, credentials=CREDENTIALS, assignments_reported=False,
+                 modules=modules, role_vars={'jwk_rotation_exclusive': True, 'jwk_rotation_keep': 0})
+    assert modules == [] and 'sig-20250101T000000Z' not in result['ansible_facts']['__jwk_rotation_plan']['retire']
+
+
+def test_a_plan_that_deletes_nothing_reads_no_policy():
+    modules = Modules(None)
+    run('plan', jwks=[gen('20261201T000000Z', switched=BOTH)], credentials=CREDENTIALS,
+        assignments_reported=False, modules=modules)
+    assert modules == []
+
+
+def test_a_failed_policies_read_fails_the_plan_before_any_write():
+    jwks = [gen('20250101T000000Z'), gen('20261201T000000Z', switched=BOTH)]
+    modules = Modules(dict(failed=True, msg='GET /projects/demo/apiProxies/: HTTP 400: refused'))
+    result = run('plan', jwks=jwks, credentials=CREDENTIALS, assignments_reported=False, modules=modules,
+                 role_vars={'jwk_rotation_exclusive': True, 'jwk_rotation_keep': 0})
+    assert result['failed'] and 'Reading which policies pin' in result['msg'] and 'HTTP 400: refused' in result['msg']
+

@@ -495,12 +495,3 @@ def test_a_recovery_run_with_nothing_else_to_do_still_brings_the_key_file_to_the
     holding = rp.for_run(p, False, local, key_file={'status': 'holding', 'path': '/keys/signing.jwk'})
     assert holding['writes'] is False and holding['key_file_due'] is False
 
-
-def test_policies_are_due_only_when_a_plan_that_was_not_told_them_would_delete():
-    jwks = [gen('20250101T000000Z'), gen('20260101T000000Z')]
-    unread = rp.for_run(plan(jwks, exclusive=True, keep=0), False, RUN)
-    assert unread['retire'] and unread['policies_due'] is True
-    told = rp.for_run(plan(jwks, exclusive=True, keep=0, pinned={}), False, RUN)
-    assert told['retire'] == unread['retire'] and told['policies_due'] is False
-    nothing = rp.for_run(plan(jwks), False, RUN)   # a documented server without exclusive deletes nothing
-    assert nothing['retire'] == [] and nothing['policies_due'] is False
