@@ -90,9 +90,9 @@ missing() {
 # "$WORK/NAME.rc": rc, wall seconds, CPU seconds of the processes it ran (bash's times).
 run_stage() {
     local name="$1" t rc why user sys
+    [[ "$(field "$name" 3)" == 2.19 ]] || until [[ -s "$WORK/matrix.rc" ]]; do sleep 1; done
     t="$(now)"
     echo "==> start $name: $(field "$name" 5)"
-    [[ "$(field "$name" 3)" == 2.19 ]] || until [[ -s "$WORK/matrix.rc" ]]; do sleep 1; done
     why="$(missing "$(field "$name" 3)")"
     if [[ -n "$why" && "${CI:-}" == true && "$why" != "no Python;"* ]]; then
         echo "$name: $why; CI requires every venv of the matrix"; rc=1
