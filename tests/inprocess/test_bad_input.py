@@ -15,7 +15,6 @@ the private half on the controller), and the role's ``local`` source generates i
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-
 import pytest
 
 EC_X = 'f83OJ3D2xF1Bg8vub9tLe1gHMzV76e8Tus9uPHvRVEU'

@@ -141,7 +141,7 @@ KINDS = {
     'error-echo-truncated': _kind(dict(action='status', status=500, echo='truncated'), 'write',
                                   ('fail', r'HTTP 500( internal_error)?: ')),
     # Each byte comes well within the read timeout: only the module's own deadline can end it.
-    'drip': _kind(dict(action='drip', interval=0.1), 'read', ('fail', r'timed out after 0\.5 s'), timeout=0.5),
+    'drip': _kind(dict(action='drip', interval=0.1), 'read', ('fail', r'timed out after 1(\.0)? s'), timeout=1),
     'oversized': _kind(dict(action='oversized'), 'read', ('fail', 'the body is larger than 16777216 bytes')),
     'oversized-no-length': _kind(dict(action='oversized', length_header=False), 'read',
                                  ('fail', 'the body is larger than 16777216 bytes')),

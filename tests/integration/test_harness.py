@@ -44,7 +44,7 @@ def test_a_run_sees_its_variables_environment_and_modes(run_playbook, emulator, 
     assert msg['url'] == emulator.url
     assert (msg['token'], msg['project'], msg['modes']) == ('UNSET', 'other', 'True|True')
     assert msg['collections'].endswith(os.path.join('.build', 'collections'))
-    assert os.path.dirname(msg['python']) == os.path.dirname(sys.executable)
+    assert os.path.realpath(os.path.dirname(msg['python'])) == os.path.realpath(os.path.dirname(sys.executable))
 
 
 def test_a_request_reaches_the_emulator_log(run_playbook, emulator):

@@ -5,8 +5,9 @@
 
 One playbook runs a forced rotation (keep 0) of credential ``ra`` in three projects, each with
 its own hostile answer: a credential list without ``resultList`` (a read), ``success: false`` in
-the 200 of the generation POST (a write), and answers to the writes that echo the request,
-Authorization header included (the role must converge). Credential ``rb``, outside the role's
+the 200 of the generation POST (a write), and answers to the writes that echo fragments of the
+request, Authorization header included, which only the collection's fragment masking catches (the
+role must converge). Credential ``rb``, outside the role's
 list, uses the other generation: it must survive every case.
 
 It asserts: the failures are clear and act on nothing; the echo case converges; no key deleted
@@ -39,7 +40,7 @@ CASES = {
                        UNEXPECTED.format('GET') + 'no resultList list in the answer'),
     'success-false-write': ('POST', 'jwks/generate$', dict(action='success_false'),
                             UNEXPECTED.format('POST') + 'HTTP 200 with (success false|status "FAILURE")'),
-    'echo-whole': ('*', r'(jwks/generate|credentials/[^/]+/jwk/.*)$', dict(action='echo', echo='whole'), None),
+    'echo-truncated': ('*', r'(jwks/generate|credentials/[^/]+/jwk/.*)$', dict(action='echo', echo='truncated'), None),
 }
 
 
