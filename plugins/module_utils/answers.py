@@ -245,7 +245,6 @@ def _shown(value):
     return text if len(text) <= 40 else text[:40] + '...'
 
 
-
 def result_list(body, method, path):
     """The resultList of a list or get answer; UnexpectedAnswer unless it is a list of objects whose
     length agrees with ``resultCount`` when the answer gives one (a list shorter than its count is

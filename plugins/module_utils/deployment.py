@@ -78,15 +78,12 @@ def _pods(result, depth):
     if isinstance(items, list) and items:
         if depth >= _MAX_DEPTH:
             # Unread is not "succeeded".
-            yield dict(envName=result.get('envName'), success=False,
-                       detail='the deployment result nests deeper than %d levels; not read' % _MAX_DEPTH)
-            return
-        for item in items:
-            if isinstance(item, dict):
-                for pod in _pods(item, depth + 1):
-                    yield pod
-    elif depth > 0 or 'envName' in result or 'podName' in result:
-        yield result
+            return [dict(envName=result.get('envName'), success=False,
+                         detail='the deployment result nests deeper than %d levels; not read' % _MAX_DEPTH)]
+        return [pod for item in items if isinstance(item, dict) for pod in _pods(item, depth + 1)]
+    if depth > 0 or 'envName' in result or 'podName' in result:
+        return [result]
+    return []
 
 
 def _entry(by_name, environments, name):

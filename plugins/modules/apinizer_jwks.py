@@ -205,8 +205,7 @@ notes:
     for the new ids.
   - B(Policies that pin a JWK.) Checked as M(apinizer.apiops.apinizer_jwk) does, once for the whole task and only
     when it deletes or replaces a JWK; RV(jwks[].where_used) returns what was found for each. The documented API
-    cannot show global policies, policy groups or connections; they are listed in
-    RV(jwks[].where_used.unchecked).
+    cannot show global policies, policy groups or connections; they are listed in its C(unchecked).
   - B(Failures.) Writes run in the order of O(config), then the deletions of O(state=overridden). A write that
     fails stops the task; the JWKs written before it stay written and are listed in the result.
   - B(Gathered.) For a generated or URL JWK the entry states the facts the list reports (name, description,

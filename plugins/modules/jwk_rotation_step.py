@@ -39,7 +39,7 @@ description:
     (source local), mode C(0600) before the first byte, only over a file it may replace.
   - V(result) sets the fact C(jwk_rotation_result) and passes it to C(set_stats) for AWX workflows.
 author:
-  - apinizer.apiops contributors
+  - apinizer.apiops maintainers (@apinizer)
 options:
   step:
     description: The step to run.
@@ -85,8 +85,6 @@ attributes:
 notes:
   - Runs on the controller. With C(jwk_rotation_source=local) the role needs C(connection=local),
     since the key files are read and written by the controller process.
-seealso:
-  - role: apinizer.apiops.jwk_rotation
 '''
 
 EXAMPLES = r'''

@@ -51,7 +51,6 @@ except ImportError:  # ansible-core < 2.19
         is_controller = False
 
 
-
 @contextlib.contextmanager
 def controller_imports():
     """Import controller code (a filter, action or plugin_utils module) inside this block: the

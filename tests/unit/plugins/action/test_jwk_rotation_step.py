@@ -330,4 +330,3 @@ def test_a_failed_policies_read_fails_the_plan_before_any_write():
     result = run('plan', jwks=jwks, credentials=CREDENTIALS, assignments_reported=False, modules=modules,
                  role_vars={'jwk_rotation_exclusive': True, 'jwk_rotation_keep': 0})
     assert result['failed'] and 'Reading which policies pin' in result['msg'] and 'HTTP 400: refused' in result['msg']
-

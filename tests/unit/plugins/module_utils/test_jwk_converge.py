@@ -6,8 +6,6 @@
 from __future__ import absolute_import, division, print_function
 __metaclass__ = type
 
-import pytest
-
 from ansible_collections.apinizer.apiops.plugins.module_utils.jwk_converge import (
     config_entry,
     in_scope,

@@ -184,10 +184,10 @@ def test_a_simplified_jose_policy_may_pin_every_jwk_of_the_project():
                 for field in ('jwkIdForValidationAndSign', 'jwkIdForDecryptionAndEncryption')]
     for name in ('k1', 'k2', 'k3'):
         assert where.possibly(name) == expected
+        fields = ('jwkIdForValidationAndSign', 'jwkIdForDecryptionAndEncryption')
         assert where.blocking(name) == ['possibly pinned by API proxy orders, proxy level, request pipeline, policy '
                                         'jose-validation-policy (policy-jose-validation, %s): the answer does not '
-                                        'show %s' % (f, f) for f in ('jwkIdForValidationAndSign',
-                                                                      'jwkIdForDecryptionAndEncryption')]
+                                        'show %s' % (f, f) for f in fields]
 
 
 def test_a_jose_policy_that_shows_one_field_only_may_pin_through_the_other():
@@ -321,7 +321,7 @@ def test_what_the_api_cannot_show_is_always_reported():
     where, unused = read({})
     view = where.policy_view('k1')
     assert view['complete'] is False
-    assert [reason.split(':')[0] for reason in view['unchecked']] == [
+    assert [reason.split(':', 1)[0] for reason in view['unchecked']] == [
         'global policies', 'policy groups', 'connections and other settings outside API proxy policies']
 
 

@@ -16,7 +16,6 @@ from ansible_collections.apinizer.apiops.plugins.module_utils.errors import Apin
 from ansible_collections.apinizer.apiops.plugins.modules import apinizer_jwk, apinizer_jwks
 from ansible_collections.apinizer.apiops.tests.unit.plugins.module_utils.test_client import (
     FakeResponse,
-    api_error,
     make_client,
     ok,
 )

@@ -286,8 +286,8 @@ def test_a_generation_a_policy_pins_is_never_retired_and_is_reported():
 def test_a_possible_reference_blocks_deletion_and_exclusive_does_not_override_it():
     jwks = [gen('20250101T000000Z'), gen('20260101T000000Z')]
     possible = dict(PIN, possible=True)
-    p = plan(jwks, exclusive=True, keep=0, pinned={'sig-20250101T000000Z': [possible],
-                                                  'sig-20260101T000000Z': [possible]})
+    pinned = {'sig-20250101T000000Z': [possible], 'sig-20260101T000000Z': [possible]}
+    p = plan(jwks, exclusive=True, keep=0, pinned=pinned)
     assert p['retire'] == [] and p['kept_in_use'] == ['sig-20250101T000000Z', 'sig-20260101T000000Z']
     assert 'possibly orders/verify-jws' in rp.warnings(p, 'sig')[0]
 
@@ -494,4 +494,3 @@ def test_a_recovery_run_with_nothing_else_to_do_still_brings_the_key_file_to_the
     assert behind['summary'][-1] == 'key file: put the private key of sig-%s at /keys/signing.jwk' % young
     holding = rp.for_run(p, False, local, key_file={'status': 'holding', 'path': '/keys/signing.jwk'})
     assert holding['writes'] is False and holding['key_file_due'] is False
-
