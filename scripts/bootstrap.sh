@@ -56,7 +56,7 @@ pyenv_pythons() {
     done
 }
 
-# A real python3.11 binary, never a pyenv shim (the shims for python3.x are broken here).
+# A real python3.11 binary, never a pyenv shim (a shim fails for a version pyenv does not hold).
 find_python() {
     local candidates=() c
     [[ -n "${APINIZER_PYTHON:-}" ]] && candidates+=("$APINIZER_PYTHON")
@@ -70,7 +70,7 @@ find_python() {
 }
 
 # The newest core's interpreter: APINIZER_PYTHON_NEWEST, else pyenv's 3.12 (the version
-# ansible-core 2.21 was first tried with here), else 3.13. Prints nothing when none works.
+# ansible-core 2.21 is tested with), else 3.13. Prints nothing when none works.
 find_python_newest() {
     local candidates=() c
     [[ -n "${APINIZER_PYTHON_NEWEST:-}" ]] && candidates+=("$APINIZER_PYTHON_NEWEST")

@@ -65,8 +65,8 @@ APINIZER_SKIP_OLDEST=1 APINIZER_SKIP_NEWEST=1 APINIZER_SKIP_IMPORTER=1 bash scri
 APINIZER_VENV="$ROOT/.venv" bash scripts/build.sh || { echo "FAILED: build (scripts/build.sh)"; exit 1; }
 echo "bootstrap + build: $(awk -v a="$T0" -v b="$(now)" 'BEGIN { printf "%.1f", b - a }') s"
 ( bash scripts/bootstrap.sh 2>&1 | sed -u 's/^/bootstrap | /'; echo "${PIPESTATUS[0]}" > "$WORK/matrix.rc" ) &
-# Every stage: the main venv's tools, never a pyenv shim as interpreter (they are broken here),
-# no colour, the collection as built (conftest must not rebuild it), output as it comes.
+# Every stage: the main venv's tools, never a pyenv shim as interpreter (one fails for a version
+# pyenv does not hold), no colour, the collection as built (never rebuilt), output as it comes.
 export PATH="$ROOT/.venv/bin:$PATH" ANSIBLE_PYTHON_INTERPRETER="$ROOT/.venv/bin/python"
 export ANSIBLE_NOCOLOR=1 NO_COLOR=1 PY_COLORS=0 APINIZER_SKIP_BUILD=1 PYTHONUNBUFFERED=1
 

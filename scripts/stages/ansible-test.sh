@@ -16,7 +16,7 @@ PYTHON_VERSION="$("$VENV/bin/python" -c 'import sys; print("%d.%d" % sys.version
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/apinizer-$KIND-$CORE.XXXXXX")"
 trap 'rm -rf "$WORK"' EXIT
 
-# ansible-test builds its venvs with get-pip.py from a host this machine may not reach; it first
+# ansible-test builds its venvs with get-pip.py from a host a restricted network may not reach; it first
 # looks for ~/.ansible/test/cache/get_pip_<pip version>.py. A stand-in written on every run (a copy
 # left by an earlier run must not hide its absence) boots pip from ensurepip, then installs the
 # requested pip from the package index.

@@ -112,7 +112,7 @@ class _Runner(object):
         home = str(self.tmp_path / 'ansible-home')
         env.update({
             'PATH': BIN + os.pathsep + env.get('PATH', ''),
-            # pyenv shims for python3.x are broken here: never let discovery pick one.
+            # a pyenv shim fails for a version pyenv does not hold: never let discovery pick one.
             'ANSIBLE_PYTHON_INTERPRETER': sys.executable,
             'ANSIBLE_COLLECTIONS_PATH': COLLECTIONS,
             'ANSIBLE_COLLECTIONS_SCAN_SYS_PATH': 'False',
