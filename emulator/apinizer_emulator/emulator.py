@@ -105,22 +105,10 @@ class Emulator:
             self._faults.append(fault)
         return dict(fault)
 
-    def faults(self):
-        with self._lock:
-            return copy.deepcopy(self._faults)
-
     def redirected(self):
         """What clients sent after following a redirect fault to its default Location (secrets masked)."""
         with self._lock:
             return copy.deepcopy(self._redirected)
-
-    def clear_redirected(self):
-        with self._lock:
-            self._redirected = []
-
-    def clear_faults(self):
-        with self._lock:
-            self._faults = []
 
     def configure(self, **settings):
         """Change settings (emulator/README.md, "Settings"); all or nothing, ValueError names the problem."""
@@ -139,13 +127,6 @@ class Emulator:
         if isinstance(data, str):
             data = load_seed_file(data)
         self._state.seed(data)
-
-    def add_api_proxy(self, proxy, project=None):
-        """Seed one API proxy (a seed ``apiProxies`` entry) and answer it as stored, JWK ids resolved."""
-        project = project or self._project
-        self.seed({'projects': {project: {'apiProxies': [proxy]}}})
-        with self._lock:
-            return copy.deepcopy(self._state.projects[project]['apiProxies'][proxy['name']])
 
     def state(self):
         with self._lock:

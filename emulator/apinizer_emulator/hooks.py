@@ -25,16 +25,8 @@ def handle_hook(emu, method, path, raw_body):
             return 200, {'success': True}, None
         if name == 'faults' and method == 'POST':
             return 200, {'success': True, 'fault': emu.add_fault(**json_body(raw_body))}, None
-        if name == 'faults' and method == 'GET':
-            return 200, {'faults': emu.faults()}, None
-        if name == 'faults' and method == 'DELETE':
-            emu.clear_faults()
-            return 200, {'success': True}, None
         if name == 'redirected' and method == 'GET':
             return 200, {'redirected': emu.redirected()}, None
-        if name == 'redirected' and method == 'DELETE':
-            emu.clear_redirected()
-            return 200, {'success': True}, None
         if name == 'config' and method == 'POST':
             return 200, {'success': True, 'config': emu.configure(**json_body(raw_body))}, None
         if name == 'config' and method == 'GET':

@@ -79,7 +79,7 @@ def test_a_client_that_follows_a_307_sends_the_secret_to_the_trap(api):
     assert entry['body'] == {'grant_type': 'client_credentials', 'client_id': 'admin', 'client_secret': '********'}
     assert entry['body_bytes'] == len('grant_type=client_credentials&client_id=admin&client_secret=admin-password')
     assert 'admin-password' not in json.dumps(trapped)
-    assert api.hook('DELETE', 'redirected').status_code == 200
+    assert api.hook('POST', 'reset').status_code == 200
     assert api.emulator.redirected() == []
 
 
@@ -326,7 +326,7 @@ def test_status_fault_with_the_servers_own_error_text(api, status, text):
 def test_bad_specs_name_the_problem(api, spec, text):
     r = api.hook('POST', 'faults', json=spec)
     assert r.status_code == 400 and text in r.json()['error_description']
-    assert api.hook('GET', 'faults').json()['faults'] == []
+    assert api.hook('GET', 'state').json()['faults'] == []
 
 
 def test_reset_clears_the_redirect_trap(api):

@@ -38,11 +38,16 @@ def orders(**extra):
     return proxy
 
 
+def add_proxy(emulator, proxy, project='demo'):
+    """Seed one API proxy (a seed's apiProxies entry)."""
+    emulator.seed({'projects': {project: {'apiProxies': [proxy]}}})
+
+
 @BOTH
 def test_list_api_proxies(api, dialect):
     seed_keys(api.emulator)
-    api.emulator.add_api_proxy(orders())
-    api.emulator.add_api_proxy({'name': 'accounts', 'type': 'SOAP', 'relativePath': '/acc'})
+    add_proxy(api.emulator, orders())
+    add_proxy(api.emulator, {'name': 'accounts', 'type': 'SOAP', 'relativePath': '/acc'})
     body = api.get(PROXIES).json()
     succeeded(body, dialect, 'status')
     assert body['resultList'] == [   # ordered by name (list-api-proxies.mdx)
@@ -55,7 +60,7 @@ def test_list_api_proxies(api, dialect):
 @BOTH
 def test_list_policies_pins_jwks_by_id(api, dialect):
     k1, k2 = seed_keys(api.emulator)
-    api.emulator.add_api_proxy(orders())
+    add_proxy(api.emulator, orders())
     body = api.get(PROXIES + 'orders/policies/').json()
     succeeded(body, dialect, 'status')
     [item] = body['resultList']
@@ -83,7 +88,7 @@ def test_list_policies_pins_jwks_by_id(api, dialect):
 
 @CURRENT
 def test_a_literal_id_and_an_unpinned_policy(api, dialect):
-    api.emulator.add_api_proxy({'name': 'p', 'requestPolicyList': [
+    add_proxy(api.emulator, {'name': 'p', 'requestPolicyList': [
         {'type': 'policy-jose-validation', 'jwkIdForValidationAndSign': 'id-of-another-server'},
         {'type': 'policy-jose-validation'}]})
     pinned, issuer = api.get(PROXIES + 'p/policies/').json()['resultList'][0]['requestPolicyList']
@@ -95,7 +100,7 @@ def test_a_literal_id_and_an_unpinned_policy(api, dialect):
 @CURRENT
 def test_wrapped_item_shape(api, dialect):
     k1, _k2 = seed_keys(api.emulator)
-    api.emulator.add_api_proxy(orders())
+    add_proxy(api.emulator, orders())
     api.emulator.configure(policies_shape='wrapped')
     [item] = api.get(PROXIES + 'orders/policies/').json()['resultList']
     assert list(item) == ['apiProxy']
@@ -107,7 +112,7 @@ def test_wrapped_item_shape(api, dialect):
 @CURRENT
 def test_simplified_policies_leave_out_the_key_fields(api, dialect):
     seed_keys(api.emulator)
-    api.emulator.add_api_proxy(orders())
+    add_proxy(api.emulator, orders())
     api.emulator.configure(simplified_policies=True)
     [item] = api.get(PROXIES + 'orders/policies/').json()['resultList']
     assert item['requestPolicyList'] == [{'type': 'policy-jose-validation', 'name': 'verify',
@@ -125,7 +130,7 @@ def test_simplified_policies_leave_out_the_key_fields(api, dialect):
 @BOTH
 def test_get_api_proxy_with_and_without_policies(api, dialect):
     k1, _k2 = seed_keys(api.emulator)
-    api.emulator.add_api_proxy(orders())
+    add_proxy(api.emulator, orders())
     plain = api.get(PROXIES + 'orders/').json()
     succeeded(plain, dialect, 'success')
     [item] = plain['resultList']
@@ -151,7 +156,7 @@ def test_missing_proxy(api, dialect):
 @CURRENT
 def test_deleting_a_pinned_jwk_is_not_refused_and_leaves_the_pin(api, dialect):
     k1, _k2 = seed_keys(api.emulator)
-    api.emulator.add_api_proxy(orders())
+    add_proxy(api.emulator, orders())
     assert api.delete('/projects/demo/jwks/k1/').status_code == 200
     api.post('/projects/demo/jwks/generate', json={'name': 'k1', 'type': 'EC', 'ec': {'curveType': 'P256'}})
     new_id = api.jwks()['k1']['id']
