@@ -189,17 +189,22 @@ class ActionModule(ActionBase):
                             'changed: %s' % result.get('msg'))
         return result['jwks']
 
+    def plan_reading_pins(self, view, plan_settings, entry):
+        """make_plan; when that plan would delete a generation and the view holds no pins, never a
+        deletion the policies were not read for (issue 22): read them into the view, plan again."""
+        plan = make_plan(view, plan_settings)
+        if not plan['errors'] and plan_deletes(plan) and 'pinned' not in view:
+            view['usage'] = self.read_usage(entry)
+            view['pinned'] = pinned_from(view['usage'], view['jwks'])
+            plan = make_plan(view, plan_settings)
+        return plan
+
     def step_plan(self, args):
         settings, errors, entry = self.settings()
         if errors:
             return dict(failed=True, msg=' '.join(errors))
         view = self.view(args)
-        plan = make_plan(view, dict(settings, now=utc_stamp()))
-        if not plan['errors'] and plan_deletes(plan) and 'pinned' not in view:
-            # Never a deletion the policies were not read for (issue 22): read them, plan again.
-            view['usage'] = self.read_usage(entry)
-            view['pinned'] = pinned_from(view['usage'], view['jwks'])
-            plan = make_plan(view, dict(settings, now=utc_stamp()))
+        plan = self.plan_reading_pins(view, dict(settings, now=utc_stamp()), entry)
         if plan['errors']:
             return dict(failed=True, msg=' '.join(plan['errors']))
         plan['usage'] = view.get('usage')
@@ -217,10 +222,7 @@ class ActionModule(ActionBase):
             # What the first plan read still holds: a policy pins by id, and no id changed since.
             view['pinned'] = pinned_from(first['usage'], view['jwks'])
         reconcile = dict(settings, now=utc_stamp(), phase='reconcile', action=first['action'])
-        second = make_plan(view, reconcile)
-        if not second['errors'] and plan_deletes(second) and 'pinned' not in view:
-            view['pinned'] = pinned_from(self.read_usage(entry), view['jwks'])
-            second = make_plan(view, reconcile)
+        second = self.plan_reading_pins(view, reconcile, entry)
         if second['errors']:
             return dict(failed=True, msg=' '.join(second['errors']))
         plan = merge(first, second)
